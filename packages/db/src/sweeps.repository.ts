@@ -1,0 +1,256 @@
+import { randomUUID } from 'node:crypto';
+import { inTransaction, type DbClient, type Prisma } from './client.ts';
+import type { SweepStatus, TrialState } from './generated/prisma/enums.ts';
+import { isUuid } from './ids.ts';
+
+export type ObjectiveMode = 'min' | 'max';
+
+export const TRIAL_STATES: readonly TrialState[] = ['queued', 'running', 'completed', 'failed', 'diverged', 'cancelled'];
+/** States a trial never leaves; a sweep is finished when all its trials are in one. */
+export const FINISHED_TRIAL_STATES: readonly TrialState[] = ['completed', 'failed', 'diverged', 'cancelled'];
+
+export interface NewTrial {
+  index: number;
+  schedule: Prisma.InputJsonValue;
+  scheduleKey: string;
+  seed: number;
+}
+
+export interface CreateSweepInput {
+  /** @defaultValue 'default' */
+  project?: string;
+  name: string;
+  spec: Prisma.InputJsonValue;
+  objectiveMetric: string;
+  objectiveMode: ObjectiveMode;
+  trials: NewTrial[];
+}
+
+export type TrialCounts = Record<TrialState | 'total', number>;
+
+export interface SweepView {
+  id: string;
+  project: string;
+  name: string;
+  status: SweepStatus;
+  spec: Prisma.JsonValue;
+  objectiveMetric: string;
+  objectiveMode: ObjectiveMode;
+  totalTrials: number;
+  createdAt: Date;
+  updatedAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  trials: TrialCounts;
+  /** Finished trials over total, 0..1. */
+  progress: number;
+}
+
+type SweepRow = Omit<SweepView, 'trials' | 'progress' | 'objectiveMode'> & { objectiveMode: string };
+
+export async function createSweepWithTrials(
+  db: DbClient,
+  input: CreateSweepInput,
+): Promise<{ id: string; trialIds: string[] }> {
+  const id = randomUUID();
+  // Ids are made here rather than by the database so the caller can enqueue jobs by id
+  // without reading 10,000 rows back.
+  const trialIds = input.trials.map(() => randomUUID());
+  await inTransaction(db, async (tx) => {
+    await tx.sweep.create({
+      data: {
+        id,
+        project: input.project ?? 'default',
+        name: input.name,
+        spec: input.spec,
+        objectiveMetric: input.objectiveMetric,
+        objectiveMode: input.objectiveMode,
+        totalTrials: input.trials.length,
+      },
+    });
+    await tx.trial.createMany({
+      data: input.trials.map((t, i) => ({
+        id: trialIds[i] as string,
+        sweepId: id,
+        index: t.index,
+        schedule: t.schedule,
+        scheduleKey: t.scheduleKey,
+        seed: t.seed,
+      })),
+    });
+  });
+  return { id, trialIds };
+}
+
+function emptyCounts(): TrialCounts {
+  return { total: 0, queued: 0, running: 0, completed: 0, failed: 0, diverged: 0, cancelled: 0 };
+}
+
+/** Trial counts by state for several sweeps in one GROUP BY. */
+async function countTrials(db: DbClient, sweepIds: string[]): Promise<Map<string, TrialCounts>> {
+  const out = new Map(sweepIds.map((id) => [id, emptyCounts()]));
+  if (sweepIds.length === 0) return out;
+  const groups = await db.trial.groupBy({
+    by: ['sweepId', 'state'],
+    where: { sweepId: { in: sweepIds } },
+    _count: { _all: true },
+  });
+  for (const g of groups) {
+    const counts = out.get(g.sweepId);
+    if (!counts) continue;
+    counts[g.state] = g._count._all;
+    counts.total += g._count._all;
+  }
+  return out;
+}
+
+function finishedOf(counts: TrialCounts): number {
+  return FINISHED_TRIAL_STATES.reduce((sum, s) => sum + counts[s], 0);
+}
+
+function toView(row: SweepRow, counts: TrialCounts): SweepView {
+  const total = counts.total;
+  return {
+    ...row,
+    objectiveMode: row.objectiveMode === 'max' ? 'max' : 'min',
+    trials: counts,
+    progress: total === 0 ? 0 : finishedOf(counts) / total,
+  };
+}
+
+/** A sweep with its trial counts, or null when it does not exist (in `project`, if given). */
+export async function getSweep(db: DbClient, id: string, project?: string): Promise<SweepView | null> {
+  if (!isUuid(id)) return null;
+  const row = await db.sweep.findFirst({ where: { id, ...(project === undefined ? {} : { project }) } });
+  if (!row) return null;
+  const counts = await countTrials(db, [id]);
+  return toView(row, counts.get(id) ?? emptyCounts());
+}
+
+export interface ListSweepsInput {
+  /** Every project when omitted. */
+  project?: string;
+  /** 1-based. */
+  page: number;
+  pageSize: number;
+}
+
+/** A page of sweeps, newest first, each with its trial counts. */
+export async function listSweeps(
+  db: DbClient,
+  { project, page, pageSize }: ListSweepsInput,
+): Promise<{ items: SweepView[]; total: number }> {
+  const where = project === undefined ? {} : { project };
+  const [rows, total] = await Promise.all([
+    db.sweep.findMany({
+      where,
+      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+      skip: (Math.max(page, 1) - 1) * pageSize,
+      take: pageSize,
+    }),
+    db.sweep.count({ where }),
+  ]);
+  const counts = await countTrials(
+    db,
+    rows.map((r) => r.id),
+  );
+  return { items: rows.map((r) => toView(r, counts.get(r.id) ?? emptyCounts())), total };
+}
+
+const TERMINAL_SWEEP: readonly SweepStatus[] = ['completed', 'failed', 'cancelled'];
+
+/** Sets the status, stamping startedAt on first leaving `queued` and finishedAt on a terminal status. */
+export async function setSweepStatus(db: DbClient, id: string, status: SweepStatus): Promise<void> {
+  const now = new Date();
+  await inTransaction(db, async (tx) => {
+    const row = await tx.sweep.findUnique({ where: { id }, select: { startedAt: true, finishedAt: true } });
+    if (!row) return;
+    await tx.sweep.update({
+      where: { id },
+      data: {
+        status,
+        ...(status !== 'queued' && status !== 'cancelled' && !row.startedAt ? { startedAt: now } : {}),
+        ...(TERMINAL_SWEEP.includes(status) && !row.finishedAt ? { finishedAt: now } : {}),
+      },
+    });
+  });
+}
+
+/** What a sweep's status should be given its trials' states (see refreshSweepStatus). */
+export function deriveSweepStatus(current: SweepStatus, counts: TrialCounts): SweepStatus {
+  // Cancelling is a user's decision, not a fact about trials: nothing undoes it.
+  if (current === 'cancelled') return 'cancelled';
+  const finished = finishedOf(counts);
+  if (counts.total > 0 && finished === counts.total) {
+    return counts.failed === counts.total ? 'failed' : 'completed';
+  }
+  if (counts.running > 0 || finished > 0) return 'running';
+  return current === 'queued' ? 'queued' : current;
+}
+
+/**
+ * Recomputes a sweep's status from its trials, after a trial changed state. Workers call this
+ * concurrently, so the sweep row is locked for the read-decide-write.
+ * @returns the new status, or null when the sweep does not exist.
+ */
+export async function refreshSweepStatus(db: DbClient, sweepId: string): Promise<SweepStatus | null> {
+  if (!isUuid(sweepId)) return null;
+  return inTransaction(db, async (tx) => {
+    const locked = await tx.$queryRaw<{ status: SweepStatus; startedAt: Date | null; finishedAt: Date | null }[]>`
+      SELECT status, "startedAt", "finishedAt" FROM "Sweep" WHERE id = ${sweepId}::uuid FOR UPDATE`;
+    const row = locked[0];
+    if (!row) return null;
+    const counts = (await countTrials(tx, [sweepId])).get(sweepId) ?? emptyCounts();
+    const status = deriveSweepStatus(row.status, counts);
+    const allFinished = counts.total > 0 && finishedOf(counts) === counts.total;
+    const now = new Date();
+    const data: Prisma.SweepUpdateInput = {};
+    if (status !== row.status) data.status = status;
+    if (!row.startedAt && (status === 'running' || status === 'completed' || status === 'failed')) data.startedAt = now;
+    // A cancelled sweep is finished once its last running trial has stopped.
+    if (!row.finishedAt && (status === 'completed' || status === 'failed' || (status === 'cancelled' && allFinished))) {
+      data.finishedAt = now;
+    }
+    if (Object.keys(data).length > 0) await tx.sweep.update({ where: { id: sweepId }, data });
+    return status;
+  });
+}
+
+export interface CancelSweepResult {
+  /** The sweep's status afterwards; a completed or failed sweep is left as it was. */
+  status: SweepStatus;
+  /** Trials that were queued and are now cancelled: remove their jobs. */
+  cancelledTrialIds: string[];
+  /** Trials still running: they stop at their next epoch boundary (see isTrialCancelled). */
+  runningTrialIds: string[];
+}
+
+/** Cancels a sweep's queued trials and marks it cancelled; null when it does not exist. */
+export async function cancelSweep(db: DbClient, id: string): Promise<CancelSweepResult | null> {
+  if (!isUuid(id)) return null;
+  return inTransaction(db, async (tx) => {
+    const locked = await tx.$queryRaw<{ status: SweepStatus }[]>`
+      SELECT status FROM "Sweep" WHERE id = ${id}::uuid FOR UPDATE`;
+    const row = locked[0];
+    if (!row) return null;
+    if (row.status === 'completed' || row.status === 'failed') {
+      return { status: row.status, cancelledTrialIds: [], runningTrialIds: [] };
+    }
+    const now = new Date();
+    const cancelled = await tx.trial.updateManyAndReturn({
+      where: { sweepId: id, state: 'queued' },
+      data: { state: 'cancelled', finishedAt: now },
+      select: { id: true },
+    });
+    const running = await tx.trial.findMany({ where: { sweepId: id, state: 'running' }, select: { id: true } });
+    await tx.sweep.update({
+      where: { id },
+      data: { status: 'cancelled', ...(running.length === 0 ? { finishedAt: now } : {}) },
+    });
+    return {
+      status: 'cancelled' as const,
+      cancelledTrialIds: cancelled.map((t) => t.id),
+      runningTrialIds: running.map((t) => t.id),
+    };
+  });
+}

@@ -1,0 +1,182 @@
+import type { DbClient, Prisma } from './client.ts';
+import type { SweepStatus, TrialState } from './generated/prisma/enums.ts';
+import { listEpochs, type EpochView } from './epochs.repository.ts';
+import { isUuid } from './ids.ts';
+import type { ObjectiveMode } from './sweeps.repository.ts';
+
+export interface TrialView {
+  id: string;
+  sweepId: string;
+  index: number;
+  scheduleKey: string;
+  schedule: Prisma.JsonValue;
+  seed: number;
+  state: TrialState;
+  attempts: number;
+  worker: string | null;
+  backend: string | null;
+  error: string | null;
+  divergedEpoch: number | null;
+  epochsDone: number;
+  finalTrainLoss: number | null;
+  finalValLoss: number | null;
+  finalValAcc: number | null;
+  objective: number | null;
+  seconds: number | null;
+  checkpoint: Prisma.JsonValue;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export async function getTrial(db: DbClient, id: string): Promise<(TrialView & { epochs: EpochView[] }) | null> {
+  if (!isUuid(id)) return null;
+  const trial = await db.trial.findUnique({ where: { id } });
+  if (!trial) return null;
+  return { ...trial, epochs: await listEpochs(db, id) };
+}
+
+export interface ListTrialsInput {
+  /** 1-based. */
+  page: number;
+  pageSize: number;
+  state?: TrialState;
+}
+
+/** A page of a sweep's trials in index order. */
+export async function listTrials(
+  db: DbClient,
+  sweepId: string,
+  { page, pageSize, state }: ListTrialsInput,
+): Promise<{ items: TrialView[]; total: number }> {
+  if (!isUuid(sweepId)) return { items: [], total: 0 };
+  const where = { sweepId, ...(state === undefined ? {} : { state }) };
+  const [items, total] = await Promise.all([
+    db.trial.findMany({ where, orderBy: { index: 'asc' }, skip: (Math.max(page, 1) - 1) * pageSize, take: pageSize }),
+    db.trial.count({ where }),
+  ]);
+  return { items, total };
+}
+
+/** What a worker needs to train a trial it has claimed. */
+export interface ClaimedTrial {
+  id: string;
+  sweepId: string;
+  index: number;
+  scheduleKey: string;
+  schedule: Prisma.JsonValue;
+  seed: number;
+  attempts: number;
+  epochsDone: number;
+  /** Resume state from an earlier attempt, if it saved one. */
+  checkpoint: Prisma.JsonValue;
+  sweep: { spec: Prisma.JsonValue; objectiveMetric: string; objectiveMode: ObjectiveMode };
+}
+
+interface ClaimRow {
+  id: string;
+  sweepId: string;
+  index: number;
+  scheduleKey: string;
+  schedule: Prisma.JsonValue;
+  seed: number;
+  attempts: number;
+  epochsDone: number;
+  checkpoint: Prisma.JsonValue;
+  spec: Prisma.JsonValue;
+  objectiveMetric: string;
+  objectiveMode: string;
+}
+
+/**
+ * Marks a trial running for `worker` and returns what training it needs, or null when it is
+ * not runnable (finished, cancelled, or its sweep cancelled). One UPDATE decides, so two
+ * workers handed the same job cannot both miss each other's claim. A trial already `running`
+ * is claimable again: that is a retry after its worker died.
+ */
+export async function claimTrial(
+  db: DbClient,
+  trialId: string,
+  { worker, backend }: { worker: string; backend: string },
+): Promise<ClaimedTrial | null> {
+  if (!isUuid(trialId)) return null;
+  const rows = await db.$queryRaw<ClaimRow[]>`
+    UPDATE "Trial" AS t
+       SET state = 'running', attempts = t.attempts + 1, worker = ${worker}, backend = ${backend},
+           "startedAt" = COALESCE(t."startedAt", now()), "updatedAt" = now()
+      FROM "Sweep" AS s
+     WHERE t.id = ${trialId}::uuid AND s.id = t."sweepId"
+       AND t.state IN ('queued', 'running') AND s.status <> 'cancelled'
+    RETURNING t.id::text AS id, t."sweepId"::text AS "sweepId", t.index, t."scheduleKey", t.schedule, t.seed,
+              t.attempts, t."epochsDone", t.checkpoint, s.spec, s."objectiveMetric", s."objectiveMode"`;
+  const row = rows[0];
+  if (!row) return null;
+  const { spec, objectiveMetric, objectiveMode, ...trial } = row;
+  return { ...trial, sweep: { spec, objectiveMetric, objectiveMode: objectiveMode === 'max' ? 'max' : 'min' } };
+}
+
+export type FinishedTrialState = 'completed' | 'failed' | 'diverged' | 'cancelled';
+
+export interface FinishTrialInput {
+  state: FinishedTrialState;
+  finalTrainLoss?: number | null;
+  finalValLoss?: number | null;
+  finalValAcc?: number | null;
+  /** The sweep's objective metric at the end; the leaderboard ranks on it. */
+  objective?: number | null;
+  error?: string | null;
+  divergedEpoch?: number | null;
+  seconds?: number | null;
+}
+
+/**
+ * Records a trial's outcome. Only a queued or running trial is finished: an outcome arriving
+ * after the trial was finished (a duplicate job, a late worker) is ignored.
+ * @returns whether the trial was updated.
+ */
+export async function finishTrial(db: DbClient, trialId: string, input: FinishTrialInput): Promise<boolean> {
+  if (!isUuid(trialId)) return false;
+  const res = await db.trial.updateMany({
+    where: { id: trialId, state: { in: ['queued', 'running'] } },
+    data: { ...input, finishedAt: new Date() },
+  });
+  return res.count > 0;
+}
+
+/**
+ * Whether a running trial should stop at its next epoch boundary: the trial itself or its
+ * sweep was cancelled (cancelSweep leaves running trials running until they look).
+ */
+export async function isTrialCancelled(db: DbClient, trialId: string): Promise<boolean> {
+  if (!isUuid(trialId)) return false;
+  const row = await db.trial.findUnique({
+    where: { id: trialId },
+    select: { state: true, sweep: { select: { status: true } } },
+  });
+  return row?.state === 'cancelled' || row?.sweep.status === ('cancelled' satisfies SweepStatus);
+}
+
+export async function saveCheckpoint(db: DbClient, trialId: string, checkpoint: Prisma.InputJsonValue): Promise<void> {
+  await db.trial.update({ where: { id: trialId }, data: { checkpoint } });
+}
+
+export interface OrphanTrial {
+  id: string;
+  sweepId: string;
+  state: TrialState;
+  attempts: number;
+  updatedAt: Date;
+}
+
+/**
+ * Queued or running trials untouched since `olderThan`: their job may be lost or their worker
+ * dead. Every claim, epoch and checkpoint bumps updatedAt, so it works as a heartbeat.
+ */
+export async function findOrphanTrials(db: DbClient, { olderThan }: { olderThan: Date }): Promise<OrphanTrial[]> {
+  return db.trial.findMany({
+    where: { state: { in: ['queued', 'running'] }, updatedAt: { lt: olderThan } },
+    select: { id: true, sweepId: true, state: true, attempts: true, updatedAt: true },
+    orderBy: { updatedAt: 'asc' },
+  });
+}
