@@ -1,0 +1,27 @@
+/**
+ * A task the trainer cannot run. The API validates requests with JSON Schema first, so
+ * reaching this means a caller skipped that step; `path` is a JSON pointer into the
+ * `train()` options (e.g. `/task/model/type`) so the message points at the bad field.
+ */
+export class TrainerConfigError extends Error {
+  readonly code = 'LRS_TRAINER_CONFIG';
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(`${path}: ${message}`);
+    this.name = 'TrainerConfigError';
+  }
+}
+
+/** A backend was asked for by name and cannot be loaded here. */
+export class BackendUnavailableError extends Error {
+  readonly code = 'LRS_BACKEND_UNAVAILABLE';
+  constructor(
+    readonly backend: string,
+    reason: string,
+  ) {
+    super(`backend '${backend}' is unavailable: ${reason}`);
+    this.name = 'BackendUnavailableError';
+  }
+}

@@ -1,0 +1,41 @@
+import type * as tf from '@tensorflow/tfjs';
+
+export const OPTIMIZER_TYPES = ['SGD', 'Adam', 'AdamW'] as const;
+
+/** PyTorch's names and defaults (`torch.optim.SGD`, `Adam`, `AdamW`). */
+export interface OptimizerSpec {
+  type: (typeof OPTIMIZER_TYPES)[number];
+  lr: number;
+  /** @defaultValue 0 */
+  momentum?: number;
+  /** @defaultValue false */
+  nesterov?: boolean;
+  /** @defaultValue 0 for SGD and Adam, 0.01 for AdamW */
+  weight_decay?: number;
+  /** @defaultValue [0.9, 0.999] */
+  betas?: [number, number];
+  /** @defaultValue 1e-8 */
+  eps?: number;
+  [k: string]: unknown;
+}
+
+/** What the scheduler says for this step: the lr, and SGD momentum or Adam beta1 (null: keep the spec's). */
+export interface StepHyperparams {
+  lr: number;
+  momentum: number | null;
+}
+
+/** Optimizer state as JSON: per-slot, per-param base64 float32 (null: slot not created yet). */
+export interface OptimizerState {
+  type: OptimizerSpec['type'];
+  step: number;
+  slots: Record<string, (string | null)[]>;
+}
+
+export interface Optimizer {
+  /** Updates `params` in place from `grads` (same order), torch semantics. */
+  step(params: readonly tf.Variable[], grads: readonly tf.Tensor[], hp: StepHyperparams): void;
+  getState(): OptimizerState;
+  setState(state: OptimizerState): void;
+  dispose(): void;
+}

@@ -1,0 +1,37 @@
+import * as tf from '@tensorflow/tfjs';
+import { decodeFloat32, encodeFloat32 } from '../tensor-codec.ts';
+
+/**
+ * Per-parameter state tensors (momentum buffer, Adam moments), created lazily because torch
+ * creates them lazily: SGD's buffer starts as a copy of the first gradient, not zeros.
+ */
+export class Slots {
+  private readonly values: (tf.Variable | null)[] = [];
+
+  get(i: number): tf.Variable | null {
+    return this.values[i] ?? null;
+  }
+
+  /** Stores `value` as slot i; the caller may dispose `value` afterwards. */
+  set(i: number, value: tf.Tensor): void {
+    const slot = this.values[i];
+    if (slot) slot.assign(value);
+    else this.values[i] = tf.variable(value, false);
+  }
+
+  encode(): (string | null)[] {
+    return this.values.map((v) => (v ? encodeFloat32(v.dataSync() as Float32Array) : null));
+  }
+
+  decode(encoded: readonly (string | null)[], shapes: readonly number[][]): void {
+    this.dispose();
+    encoded.forEach((b64, i) => {
+      if (b64 !== null) this.values[i] = tf.variable(tf.tensor(decodeFloat32(b64), shapes[i]), false);
+    });
+  }
+
+  dispose(): void {
+    this.values.forEach((v) => v?.dispose());
+    this.values.length = 0;
+  }
+}

@@ -1,0 +1,68 @@
+import type { DatasetName } from '../datasets/dataset.types.ts';
+import type { ModelSpec } from '../models/model.types.ts';
+import type { OptimizerSpec, OptimizerState } from '../optimizers/optimizer.types.ts';
+import type { ScheduleSpec } from './scheduler.types.ts';
+
+export interface TrainTask {
+  dataset: DatasetName;
+  model: ModelSpec;
+  epochs: number;
+  batchSize: number;
+  optimizer: OptimizerSpec;
+}
+
+export interface EpochRow {
+  epoch: number;
+  /** The lr in effect at the start of the epoch. */
+  lr: number;
+  train_loss: number;
+  val_loss: number;
+  val_acc: number;
+  seconds: number;
+}
+
+/** Everything needed to continue a trial after `epoch`, as JSON. */
+export interface Checkpoint {
+  format: 1;
+  /** The last completed epoch; a resumed trial starts at `epoch + 1`. */
+  epoch: number;
+  /** That epoch's row, so a resume with nothing left to train still has a final row. */
+  row: EpochRow;
+  backend: string;
+  /** base64 float32 per model variable, in model order. */
+  weights: string[];
+  optimizerState: OptimizerState;
+  schedulerState: unknown;
+  /** Data order is drawn from (seed, epoch), so the seed is the whole RNG state. */
+  rng: { algorithm: 'mulberry32'; seed: number };
+}
+
+export interface TrialInput {
+  schedule: ScheduleSpec;
+  seed: number;
+  resume?: Checkpoint;
+}
+
+export type TrialOutcome =
+  | { status: 'completed'; final: EpochRow }
+  /** `epoch`: the epoch whose loss went NaN/infinite; it was not reported. */
+  | { status: 'diverged'; epoch: number; reason: string }
+  /** `epoch`: the first epoch not run. */
+  | { status: 'stopped'; epoch: number };
+
+export type ObjectiveMetric = 'val_loss' | 'val_acc' | 'train_loss';
+
+export interface TrainOptions {
+  task: TrainTask;
+  /** Trials of the same task; run one after another today, packed together later. */
+  trials: TrialInput[];
+  /** The metric passed to epoch-interval schedulers (ReduceLROnPlateau). @defaultValue 'val_loss' */
+  objectiveMetric?: ObjectiveMetric;
+  /** Build a checkpoint after every epoch and pass it to `onEpoch`; costs a weight copy. @defaultValue false */
+  checkpoint?: boolean;
+  /** noop backend only: milliseconds to sleep per epoch. @defaultValue 0 */
+  noopEpochMs?: number;
+  onEpoch: (trialIndex: number, row: EpochRow, checkpoint?: Checkpoint) => Promise<void> | void;
+  /** Checked before every epoch; true ends the trial as 'stopped'. */
+  shouldStop?: (trialIndex: number) => boolean;
+}
