@@ -1,0 +1,44 @@
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Logger } from '@lrsweep/config';
+import { installErrorHandler } from './errors.ts';
+import { schemaCompiler } from './validation.ts';
+import { servicesPlugin, type Services } from './plugins/services.plugin.ts';
+import { sweepsRoutes } from './routes/sweeps.routes.ts';
+import { trialsRoutes } from './routes/trials.routes.ts';
+import { queueRoutes } from './routes/queue.routes.ts';
+import { healthRoutes } from './routes/health.routes.ts';
+import { schedulesRoutes } from './routes/schedules.routes.ts';
+
+export interface AppOptions extends Services {
+  logger: Logger;
+}
+
+/** Builds the API without listening: the server calls listen, tests call inject. */
+export async function buildApp({ logger, ...services }: AppOptions) {
+  const app = Fastify({
+    // pino's Logger is a superset of Fastify's logger interface; Fastify types it narrowly.
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(schemaCompiler());
+  installErrorHandler(app);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'lrsweep', version: '0.1.0', description: 'Sweep PyTorch learning-rate schedules and rank them.' },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(servicesPlugin, services);
+
+  await app.register(healthRoutes);
+  await app.register(sweepsRoutes, { prefix: '/v1' });
+  await app.register(trialsRoutes, { prefix: '/v1' });
+  await app.register(queueRoutes, { prefix: '/v1' });
+  await app.register(schedulesRoutes, { prefix: '/v1' });
+  return app;
+}

@@ -1,0 +1,30 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ErrorBody, PreviewBody, PreviewReply } from '@lrsweep/contracts';
+import { naturalInterval, trajectory, validateSchedule, type ScheduleSpec } from '@lrsweep/schedules';
+import { invalid } from '../errors.ts';
+
+export const schedulesRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/schedules/preview',
+    { schema: { summary: "A schedule's lr (and momentum) at every step from construction on", body: PreviewBody, response: { 200: PreviewReply, 400: ErrorBody } } },
+    async (request) => {
+      const { schedule, lr = 0.1, epochs, stepsPerEpoch = 1 } = request.body;
+      const optimizer = request.body.optimizer ?? { type: 'SGD', lr };
+      const issues = validateSchedule(schedule, optimizer);
+      if (issues.length > 0) throw invalid(issues.map((i) => ({ path: '/schedule' + i.path, message: i.message })));
+      const spec = schedule as ScheduleSpec;
+      const interval = spec.interval ?? naturalInterval(spec);
+      const steps = interval === 'step' ? epochs * stepsPerEpoch : epochs;
+      // Plateau schedules need a metric; a flat one shows how they behave when nothing improves.
+      const run = (() => {
+        try {
+          return trajectory({ optimizer, scheduler: spec, steps, metrics: Array(steps).fill(1) });
+        } catch (err) {
+          if (err instanceof Error && 'path' in err) throw invalid([{ path: '/schedule' + String(err.path), message: (err as { reason?: string }).reason ?? err.message }]);
+          throw err;
+        }
+      })();
+      return { lr: run.lr.map((row) => row[0]!), momentum: run.momentum?.map((row) => row[0]!), interval };
+    },
+  );
+};

@@ -1,0 +1,113 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import {
+  CreateSweepBody,
+  CreateSweepReply,
+  ErrorBody,
+  Leaderboard,
+  LeaderboardEntry,
+  SweepDetail,
+  SweepList,
+  TrialList,
+  TrialListQuery,
+} from '@lrsweep/contracts';
+import { type NewTrial, cancelSweep, createSweepWithTrials, getSweep, leaderboard, listSweeps, listTrials } from '@lrsweep/db';
+import { enqueueTrials, removeTrialJobs } from '@lrsweep/queue';
+import { ApiError, invalid, notFound } from '../errors.ts';
+import { planSweep } from '../sweeps/plan-sweep.ts';
+import { leaderboardView, sweepView, trialView } from '../views.ts';
+
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const PageQuery = Type.Object(
+  {
+    page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+  },
+  { additionalProperties: false },
+);
+const errors = { 400: ErrorBody, 404: ErrorBody, 503: ErrorBody };
+
+export const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/sweeps',
+    { schema: { summary: 'Submit a sweep', body: CreateSweepBody, response: { 201: CreateSweepReply, ...errors } } },
+    async (request, reply) => {
+      const planned = planSweep(request.body, app.config.maxTrials);
+      if ('issues' in planned) throw invalid(planned.issues);
+      const { objective, trials } = planned.plan;
+      // Refuse before writing when Redis is down, so a sweep is never stored without its jobs.
+      await app.redis.ping().catch(() => {
+        throw new ApiError('LRS_UNAVAILABLE', 'the queue (Redis) is unreachable; nothing was written, retry shortly', 503);
+      });
+      const created = await createSweepWithTrials(app.db, {
+        name: request.body.name,
+        spec: request.body,
+        objectiveMetric: objective.metric,
+        objectiveMode: objective.mode,
+        trials: trials as NewTrial[],
+      });
+      await enqueueTrials(app.trialQueue, created.trialIds.map((trialId) => ({ trialId, sweepId: created.id })));
+      request.log.info({ sweepId: created.id, trials: trials.length }, 'sweep submitted');
+      return reply.status(201).send({ id: created.id, trials: trials.length });
+    },
+  );
+
+  app.get('/sweeps', { schema: { summary: 'List sweeps, newest first', querystring: PageQuery, response: { 200: SweepList, ...errors } } }, async (request) => {
+    const { page = 1, pageSize = 50 } = request.query;
+    const { items, total } = await listSweeps(app.db, { page, pageSize });
+    return { items: items.map(sweepView), total };
+  });
+
+  app.get('/sweeps/:id', { schema: { summary: 'One sweep with trial counts', params: IdParams, response: { 200: SweepDetail, ...errors } } }, async (request) => {
+    const sweep = await getSweep(app.db, request.params.id);
+    if (!sweep) throw notFound('sweep', request.params.id);
+    return { ...sweepView(sweep), spec: sweep.spec as never };
+  });
+
+  app.get(
+    '/sweeps/:id/trials',
+    { schema: { summary: "A sweep's trials", params: IdParams, querystring: TrialListQuery, response: { 200: TrialList, ...errors } } },
+    async (request) => {
+      const sweep = await getSweep(app.db, request.params.id);
+      if (!sweep) throw notFound('sweep', request.params.id);
+      const { page = 1, pageSize = 50, state } = request.query;
+      const { items, total } = await listTrials(app.db, request.params.id, { page, pageSize, state });
+      return { items: items.map(trialView), total };
+    },
+  );
+
+  app.get(
+    '/sweeps/:id/leaderboard',
+    { schema: { summary: 'Schedules ranked by the mean final objective over seeds', params: IdParams, response: { 200: Leaderboard, ...errors } } },
+    async (request) => {
+      const board = await leaderboard(app.db, request.params.id);
+      if (!board) throw notFound('sweep', request.params.id);
+      return leaderboardView(board);
+    },
+  );
+
+  app.get(
+    '/sweeps/:id/best',
+    { schema: { summary: 'The best schedule so far', params: IdParams, response: { 200: Type.Intersect([LeaderboardEntry, Type.Object({ metric: Type.String(), mode: Type.String() })]), ...errors } } },
+    async (request) => {
+      const board = await leaderboard(app.db, request.params.id);
+      if (!board) throw notFound('sweep', request.params.id);
+      const best = leaderboardView(board).entries[0];
+      if (!best) throw new ApiError('LRS_NO_RESULTS', 'no trial of this sweep has completed yet', 404);
+      return { ...best, metric: board.metric, mode: board.mode };
+    },
+  );
+
+  app.post(
+    '/sweeps/:id/cancel',
+    { schema: { summary: 'Cancel: queued trials are removed, running ones stop at their next epoch', params: IdParams, response: { 200: SweepDetail, ...errors } } },
+    async (request) => {
+      const result = await cancelSweep(app.db, request.params.id);
+      if (!result) throw notFound('sweep', request.params.id);
+      await removeTrialJobs(app.trialQueue, result.cancelledTrialIds);
+      const sweep = await getSweep(app.db, request.params.id);
+      if (!sweep) throw notFound('sweep', request.params.id);
+      return { ...sweepView(sweep), spec: sweep.spec as never };
+    },
+  );
+};

@@ -1,0 +1,104 @@
+import { DATASET_TRAIN_SIZES, type CreateSweepBody, type Issue, type Objective } from '@lrsweep/contracts';
+import { createScheduler, naturalInterval, validateSchedule, ScheduleError, type ScheduleSpec } from '@lrsweep/schedules';
+import { canonicalJson, expandEntry, gridOf } from './expand-grid.ts';
+
+export interface PlannedTrial {
+  index: number;
+  schedule: Record<string, unknown>;
+  scheduleKey: string;
+  seed: number;
+}
+
+export interface SweepPlan {
+  objective: Objective;
+  trials: PlannedTrial[];
+}
+
+export const DEFAULT_OBJECTIVE: Objective = { metric: 'val_loss', mode: 'min' };
+
+export function seedList(seeds: CreateSweepBody['seeds']): number[] {
+  if (seeds === undefined) return [0];
+  return typeof seeds === 'number' ? Array.from({ length: seeds }, (_, i) => i) : seeds;
+}
+
+/**
+ * Runs a concrete schedule for the whole training length the task implies, so errors that
+ * PyTorch would raise mid-training (OneCycleLR stepped past total_steps) are refused at submit
+ * time instead of failing every trial an hour later.
+ */
+function dryRun(schedule: ScheduleSpec, body: CreateSweepBody): string | null {
+  const stepsPerEpoch = Math.ceil(DATASET_TRAIN_SIZES[body.task.dataset] / body.task.batchSize);
+  try {
+    const scheduler = createScheduler(schedule, body.task.optimizer);
+    const steps = scheduler.interval === 'step' ? body.task.epochs * stepsPerEpoch : body.task.epochs;
+    for (let i = 0; i < steps; i++) scheduler.step(1);
+    return null;
+  } catch (err) {
+    if (err instanceof ScheduleError) {
+      const unit = naturalInterval(schedule) === 'step' ? `${stepsPerEpoch} steps per epoch` : 'one step per epoch';
+      return `${err.reason} (training runs ${body.task.epochs} epochs at ${unit})`;
+    }
+    throw err;
+  }
+}
+
+function plateauMismatch(schedule: Record<string, unknown>, objective: Objective): Issue | null {
+  if (schedule.type !== 'ReduceLROnPlateau') return null;
+  const mode = (schedule.mode as string | undefined) ?? 'min';
+  if (mode === objective.mode) return null;
+  return {
+    path: '/mode',
+    message: `ReduceLROnPlateau monitors the objective ${objective.metric} (${objective.mode}); mode '${mode}' would reduce the lr at the wrong time: set "mode": "${objective.mode}"`,
+  };
+}
+
+/**
+ * Expands a validated request body into trials, or returns every problem found, each named by
+ * JSON pointer. The trial count is checked before anything is materialised, so an enormous
+ * grid costs nothing.
+ */
+export function planSweep(body: CreateSweepBody, maxTrials: number): { plan: SweepPlan } | { issues: Issue[] } {
+  const objective = body.objective ?? DEFAULT_OBJECTIVE;
+  const seeds = seedList(body.seeds);
+  const issues: Issue[] = [];
+  const grids = body.schedules.map((entry, i) => {
+    const { grid, issues: gridIssues } = gridOf(entry, `/schedules/${i}`);
+    issues.push(...gridIssues);
+    return grid;
+  });
+  const total = grids.reduce((n, g) => n + g.size, 0) * seeds.length;
+  if (total > maxTrials) {
+    return { issues: [{ path: '/schedules', message: `the grid expands to ${total} trials (schedules x axes x seeds); the limit is ${maxTrials}` }] };
+  }
+  if (issues.length > 0) return { issues };
+
+  const trials: PlannedTrial[] = [];
+  const checked = new Set<string>();
+  const seen = new Set<string>();
+  body.schedules.forEach((entry, i) => {
+    const at = `/schedules/${i}`;
+    for (const { schedule, choices } of expandEntry(entry, grids[i]!, at)) {
+      const scheduleKey = canonicalJson(schedule);
+      const where = choices.length ? ` (grid values ${choices.join(', ')})` : '';
+      if (!checked.has(scheduleKey)) {
+        checked.add(scheduleKey);
+        const found = validateSchedule(schedule, body.task.optimizer);
+        const mismatch = plateauMismatch(schedule, objective);
+        if (mismatch) found.push(mismatch);
+        if (found.length === 0) {
+          const failure = dryRun(schedule as ScheduleSpec, body);
+          if (failure) found.push({ path: '', message: failure });
+        }
+        for (const issue of found) {
+          const message = issue.message + where;
+          if (!seen.has(at + issue.path + message)) {
+            seen.add(at + issue.path + message);
+            issues.push({ path: at + issue.path, message });
+          }
+        }
+      }
+      for (const seed of seeds) trials.push({ index: trials.length, schedule, scheduleKey, seed });
+    }
+  });
+  return issues.length > 0 ? { issues } : { plan: { objective, trials } };
+}

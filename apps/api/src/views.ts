@@ -1,0 +1,50 @@
+import type { EpochView, Leaderboard, SweepView, TrialView } from '@lrsweep/db';
+
+// Database rows -> the API's JSON: snake_case metric names as in PyTorch scripts, ISO dates.
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function sweepView(sweep: SweepView) {
+  return {
+    id: sweep.id,
+    name: sweep.name,
+    status: sweep.status,
+    trials: sweep.trials,
+    progress: sweep.progress,
+    objective: { metric: sweep.objectiveMetric as 'val_loss' | 'val_acc' | 'train_loss', mode: sweep.objectiveMode },
+    createdAt: sweep.createdAt.toISOString(),
+    startedAt: iso(sweep.startedAt),
+    finishedAt: iso(sweep.finishedAt),
+  };
+}
+
+export function trialView(trial: TrialView) {
+  return {
+    id: trial.id,
+    sweepId: trial.sweepId,
+    index: trial.index,
+    state: trial.state,
+    schedule: trial.schedule as Record<string, unknown>,
+    seed: trial.seed,
+    metrics: { val_loss: trial.finalValLoss, val_acc: trial.finalValAcc, train_loss: trial.finalTrainLoss },
+    epochsDone: trial.epochsDone,
+    attempts: trial.attempts,
+    worker: trial.worker,
+    backend: trial.backend,
+    seconds: trial.seconds,
+    error: trial.error,
+    divergedEpoch: trial.divergedEpoch,
+  };
+}
+
+export function epochView(e: EpochView) {
+  return { epoch: e.epoch, lr: e.lr, train_loss: e.trainLoss, val_loss: e.valLoss, val_acc: e.valAcc, seconds: e.seconds };
+}
+
+export function trialDetailView(trial: TrialView & { epochs: EpochView[] }) {
+  return { ...trialView(trial), epochs: trial.epochs.map(epochView) };
+}
+
+export function leaderboardView(board: Leaderboard) {
+  return { ...board, entries: board.entries.map((e) => ({ ...e, schedule: e.schedule as Record<string, unknown> })) };
+}

@@ -1,0 +1,40 @@
+// `lrsweep <command> ...`: each command lives in its own file and is loaded only when used,
+// so `lrsweep schedule` never pays for Fastify, BullMQ or tfjs.
+import { CliError } from './cli-error.ts';
+
+type Command = { describe: string; load: () => Promise<{ run: (argv: string[]) => Promise<number> }> };
+
+const commands: Record<string, Command> = {
+  schedule: { describe: 'print or plot PyTorch lr trajectories for case files', load: () => import('./commands/schedule.command.ts') },
+};
+
+function usage(): string {
+  const rows = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(12)} ${c.describe}`);
+  return ['usage: lrsweep <command> [options]', '', 'commands:', ...rows].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    process.stdout.write(usage() + '\n');
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`lrsweep: unknown command '${name}'\n${usage()}\n`);
+    return 2;
+  }
+  const mod = await command.load();
+  return mod.run(rest);
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (err) {
+  if (err instanceof CliError) {
+    process.stderr.write(`lrsweep: ${err.message}\n`);
+    process.exitCode = err.exitCode;
+  } else {
+    throw err;
+  }
+}

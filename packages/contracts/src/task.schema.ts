@@ -1,0 +1,88 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+// What a trial trains: dataset, model, epochs, batch size and a PyTorch-named optimizer.
+// Schedules are validated by @lrsweep/schedules, not here: this file only types the boundary.
+
+export const DATASETS = ['mnist', 'spirals'] as const;
+export const METRICS = ['val_loss', 'val_acc', 'train_loss'] as const;
+
+export const MlpModel = Type.Object(
+  {
+    type: Type.Literal('mlp'),
+    hidden: Type.Array(Type.Integer({ minimum: 1, maximum: 4096 }), { maxItems: 8, default: [128] }),
+  },
+  { additionalProperties: false },
+);
+
+export const CnnModel = Type.Object(
+  {
+    type: Type.Literal('cnn'),
+    channels: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 256 }), { minItems: 1, maxItems: 4 })),
+  },
+  { additionalProperties: false },
+);
+
+export const Model = Type.Union([MlpModel, CnnModel]);
+
+const positive = (description: string) => Type.Number({ exclusiveMinimum: 0, description });
+const unit = (description: string) => Type.Number({ minimum: 0, maximum: 1, description });
+
+/** PyTorch's optimizer names and hyperparameter names (`torch.optim.SGD`, `Adam`, `AdamW`). */
+export const SgdOptimizer = Type.Object(
+  {
+    type: Type.Literal('SGD'),
+    lr: positive('initial learning rate'),
+    momentum: Type.Optional(unit('SGD momentum')),
+    nesterov: Type.Optional(Type.Boolean()),
+    weight_decay: Type.Optional(Type.Number({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+
+export const AdamOptimizer = Type.Object(
+  {
+    type: Type.Union([Type.Literal('Adam'), Type.Literal('AdamW')]),
+    lr: positive('initial learning rate'),
+    betas: Type.Optional(Type.Tuple([unit('beta1'), unit('beta2')])),
+    eps: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    weight_decay: Type.Optional(Type.Number({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+
+export const Optimizer = Type.Union([SgdOptimizer, AdamOptimizer]);
+
+export const Task = Type.Object(
+  {
+    dataset: Type.Union(DATASETS.map((d) => Type.Literal(d))),
+    model: Model,
+    epochs: Type.Integer({ minimum: 1, maximum: 1000 }),
+    batchSize: Type.Integer({ minimum: 1, maximum: 65536 }),
+    optimizer: Optimizer,
+  },
+  { additionalProperties: false },
+);
+
+export const Objective = Type.Object(
+  {
+    metric: Type.Union(METRICS.map((m) => Type.Literal(m))),
+    mode: Type.Union([Type.Literal('min'), Type.Literal('max')]),
+  },
+  { additionalProperties: false },
+);
+
+export type Task = Static<typeof Task>;
+export type Model = Static<typeof Model>;
+export type Optimizer = Static<typeof Optimizer>;
+export type Objective = Static<typeof Objective>;
+export type Metric = (typeof METRICS)[number];
+
+/**
+ * Training-set sizes, known without loading the data: the API uses them to check per-step
+ * schedules (OneCycleLR's total_steps) against epochs x steps per epoch at submit time.
+ * The trainer asserts its loaders agree.
+ */
+export const DATASET_TRAIN_SIZES: Record<(typeof DATASETS)[number], number> = {
+  mnist: 8_000,
+  spirals: 720,
+};

@@ -1,0 +1,47 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { TRIAL_STATES } from './sweep.schema.ts';
+
+const nullableNumber = Type.Union([Type.Number(), Type.Null()]);
+
+export const EpochRow = Type.Object({
+  epoch: Type.Integer(),
+  lr: Type.Number({ description: 'learning rate in effect at the start of the epoch' }),
+  train_loss: Type.Number(),
+  val_loss: Type.Number(),
+  val_acc: Type.Number(),
+  seconds: Type.Number(),
+});
+
+export const TrialSummary = Type.Object({
+  id: Type.String(),
+  sweepId: Type.String(),
+  index: Type.Integer(),
+  state: Type.Union(TRIAL_STATES.map((s) => Type.Literal(s))),
+  schedule: Type.Record(Type.String(), Type.Unknown()),
+  seed: Type.Integer(),
+  metrics: Type.Object({ val_loss: nullableNumber, val_acc: nullableNumber, train_loss: nullableNumber }),
+  epochsDone: Type.Integer(),
+  attempts: Type.Integer(),
+  worker: Type.Union([Type.String(), Type.Null()]),
+  backend: Type.Union([Type.String(), Type.Null()]),
+  seconds: nullableNumber,
+  error: Type.Union([Type.String(), Type.Null()]),
+  divergedEpoch: Type.Union([Type.Integer(), Type.Null()]),
+});
+
+export const TrialDetail = Type.Intersect([TrialSummary, Type.Object({ epochs: Type.Array(EpochRow) })]);
+
+export const TrialList = Type.Object({ items: Type.Array(TrialSummary), total: Type.Integer() });
+
+export const TrialListQuery = Type.Object(
+  {
+    page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    state: Type.Optional(Type.Union(TRIAL_STATES.map((s) => Type.Literal(s)))),
+  },
+  { additionalProperties: false },
+);
+
+export type EpochRow = Static<typeof EpochRow>;
+export type TrialSummary = Static<typeof TrialSummary>;
+export type TrialDetail = Static<typeof TrialDetail>;

@@ -1,0 +1,5 @@
+export * from './queue-names.ts';
+export * from './redis-connection.ts';
+export * from './trial-queue.ts';
+export { Worker, UnrecoverableError, type Job, type Queue } from 'bullmq';
+export * from './ping-redis.ts';
