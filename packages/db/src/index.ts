@@ -24,3 +24,4 @@ export {
   type MigrateOptions,
   type MigrateResult,
 } from './migrate.ts';
+export { pingDatabase } from './ping-database.ts';
