@@ -10,5 +10,6 @@ export function uniformFanIn(shape: number[], fanIn: number, rand: () => number)
   const size = shape.reduce((a, b) => a * b, 1);
   const values = new Float32Array(size);
   for (let i = 0; i < size; i++) values[i] = (rand() * 2 - 1) * bound;
-  return tf.variable(tf.tensor(values, shape, 'float32'));
+  // tidy disposes the temporary tensor; the variable keeps its own reference to the data.
+  return tf.tidy(() => tf.variable(tf.tensor(values, shape, 'float32')));
 }

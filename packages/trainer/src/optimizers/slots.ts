@@ -26,7 +26,7 @@ export class Slots {
   decode(encoded: readonly (string | null)[], shapes: readonly number[][]): void {
     this.dispose();
     encoded.forEach((b64, i) => {
-      if (b64 !== null) this.values[i] = tf.variable(tf.tensor(decodeFloat32(b64), shapes[i]), false);
+      if (b64 !== null) this.values[i] = tf.tidy(() => tf.variable(tf.tensor(decodeFloat32(b64), shapes[i]), false));
     });
   }
 
