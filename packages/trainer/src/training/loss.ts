@@ -3,7 +3,7 @@ import type { Model } from '../models/model.types.ts';
 
 /** Mean softmax cross-entropy with one-hot targets: torch's nn.CrossEntropyLoss(). */
 export function crossEntropy(logits: tf.Tensor2D, onehot: tf.Tensor2D): tf.Scalar {
-  return tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), 1)));
+  return tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
 }
 
 // Chunked so a large val set never materialises one huge activation tensor.

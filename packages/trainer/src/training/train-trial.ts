@@ -62,7 +62,7 @@ export async function trainTrial(run: TrialRun): Promise<TrialOutcome> {
         }
         // One read per epoch instead of per batch: a GPU backend would stall on each read.
         const stacked = tf.stack(losses);
-        const values = await stacked.data();
+        const values = Array.from(await stacked.data());
         stacked.dispose();
         losses.forEach((l) => l.dispose());
         const bad = values.findIndex((v) => !Number.isFinite(v));
