@@ -6,6 +6,10 @@ type Command = { describe: string; load: () => Promise<{ run: (argv: string[]) =
 
 const commands: Record<string, Command> = {
   schedule: { describe: 'print or plot PyTorch lr trajectories for case files', load: () => import('./commands/schedule.command.ts') },
+  serve: { describe: 'migrate, then run the API and N workers (--port P --workers N)', load: () => import('./commands/serve.command.ts') },
+  api: { describe: 'run the API alone (--port P --host H)', load: () => import('./commands/api.command.ts') },
+  worker: { describe: 'run one training worker (--gpu N)', load: () => import('./commands/worker.command.ts') },
+  migrate: { describe: 'apply prisma/migrations to DATABASE_URL', load: () => import('./commands/migrate.command.ts') },
 };
 
 function usage(): string {

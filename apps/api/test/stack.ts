@@ -1,0 +1,90 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { createTestDatabase } from '@lrsweep/db/testing';
+import { createRedis, createTrialQueue } from '@lrsweep/queue';
+import { createLogger, loadConfig } from '@lrsweep/config';
+import { buildApp } from '../src/app.ts';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * A real stack for one test file: its own database cloned from the migrated template, its own
+ * BullMQ prefix on the shared Redis, the API built in-process (tests call inject), and real
+ * worker processes started exactly as `lrsweep worker` starts them.
+ */
+export async function startStack(opts: { maxTrials?: number } = {}) {
+  const database = await createTestDatabase();
+  const prefix = `lrsweep-test-${randomUUID().slice(0, 8)}`;
+  const env = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    LRSWEEP_QUEUE_PREFIX: prefix,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    LRSWEEP_MAX_TRIALS: String(opts.maxTrials ?? 10_000),
+  };
+  const config = loadConfig(env);
+  const workers: ChildProcess[] = [];
+
+  async function buildApi() {
+    const redis = createRedis(config.redisUrl, 'producer');
+    const trialQueue = createTrialQueue(redis, prefix);
+    const { createDb } = await import('@lrsweep/db');
+    return buildApp({ logger: createLogger('api-test', 'silent'), db: createDb(database.url), trialQueue, redis, config });
+  }
+  let app = await buildApi();
+
+  return {
+    get app() {
+      return app;
+    },
+    db: database.db,
+    prefix,
+    /** Starts a real worker process (`lrsweep worker`) against this stack. */
+    startWorker(extraEnv: Record<string, string> = {}): ChildProcess {
+      const child = spawn(process.execPath, ['--import', 'tsx', require.resolve('@lrsweep/worker/main')], {
+        env: { ...env, ...extraEnv },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      workers.push(child);
+      return child;
+    },
+    /** Stops workers with SIGTERM and waits for them, as a deployment would. */
+    async stopWorkers(): Promise<void> {
+      await Promise.all(
+        workers.splice(0).map(
+          (w) =>
+            new Promise<void>((resolve) => {
+              if (w.exitCode !== null || w.signalCode !== null) return resolve();
+              w.once('exit', () => resolve());
+              w.kill('SIGTERM');
+            }),
+        ),
+      );
+    },
+    /** Closes and rebuilds the API over the same database and queue: a restart. */
+    async restartApi(): Promise<void> {
+      await app.close();
+      app = await buildApi();
+    },
+    async stop(): Promise<void> {
+      await this.stopWorkers();
+      await app.trialQueue.obliterate({ force: true }).catch(() => {});
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+export type Stack = Awaited<ReturnType<typeof startStack>>;
+
+/** Polls until `check` returns a value, failing with `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

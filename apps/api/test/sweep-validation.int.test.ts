@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from './stack.ts';
+
+// Bad input is answered 400 with every bad field named by JSON pointer, and nothing is written.
+
+const valid = {
+  name: 'v',
+  task: { dataset: 'spirals', model: { type: 'mlp', hidden: [8] }, epochs: 3, batchSize: 32, optimizer: { type: 'SGD', lr: 0.1 } },
+  schedules: [{ type: 'StepLR', step_size: 1 }],
+};
+
+const withTask = (patch: object) => ({ ...valid, task: { ...valid.task, ...patch } });
+const withSchedules = (schedules: object[], extra: object = {}) => ({ ...valid, schedules, ...extra });
+
+const cases: Array<[string, object, string, RegExp?]> = [
+  ['unknown top-level field', { ...valid, colour: 'red' }, '/colour', /unknown field/],
+  ['unknown task field', withTask({ gpu: true }), '/task/gpu', /unknown field/],
+  ['string where an integer belongs', withTask({ epochs: '10' }), '/task/epochs'],
+  ['zero epochs', withTask({ epochs: 0 }), '/task/epochs'],
+  ['unknown dataset', withTask({ dataset: 'imagenet' }), '/task/dataset'],
+  ['negative lr', withTask({ optimizer: { type: 'SGD', lr: -1 } }), '/task/optimizer'],
+  ['missing schedules', { name: 'x', task: valid.task }, '/schedules', /required/],
+  ['unknown scheduler type', withSchedules([{ type: 'WarmupLR' }]), '/schedules/0/type', /StepLR/],
+  ['invalid PyTorch parameter', withSchedules([{ type: 'CosineAnnealingWarmRestarts', T_0: 0 }]), '/schedules/0/T_0', /T_0/],
+  ['bad value inside a grid axis', withSchedules([{ type: 'StepLR', step_size: { values: [2, -1] } }]), '/schedules/0/step_size', /values\/1/],
+  ['empty grid axis', withSchedules([{ type: 'StepLR', step_size: { values: [] } }]), '/schedules/0/step_size/values', /at least one/],
+  ['error in a nested scheduler', withSchedules([{ type: 'SequentialLR', schedulers: [{ type: 'ConstantLR' }, { type: 'CosineAnnealingLR', T_max: -3 }], milestones: [2] }]), '/schedules/0/schedulers/1/T_max'],
+  ['OneCycleLR shorter than training', withSchedules([{ type: 'OneCycleLR', max_lr: 0.1, total_steps: 10 }]), '/schedules/0', /total steps|Tried to step/i],
+  ['code in lr_lambda', withSchedules([{ type: 'LambdaLR', lr_lambda: "__import__('os').system('id')" }]), '/schedules/0/lr_lambda'],
+  ['plateau mode against the objective', withSchedules([{ type: 'ReduceLROnPlateau' }], { objective: { metric: 'val_acc', mode: 'max' } }), '/schedules/0/mode', /max/],
+  ['grid over the trial limit', withSchedules([{ type: 'StepLR', step_size: { values: Array.from({ length: 200 }, (_, i) => i + 1) } }], { seeds: 100 }), '/schedules', /20000 trials/],
+];
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('POST /v1/sweeps refuses bad input', () => {
+  it.each(cases)('%s', async (_name, payload, path, message) => {
+    const res = await stack.app.inject({ method: 'POST', url: '/v1/sweeps', payload });
+    expect(res.statusCode, res.body).toBe(400);
+    const { error } = res.json();
+    expect(error.code).toBe('LRS_VALIDATION');
+    const issue = error.issues.find((i: { path: string }) => i.path === path);
+    expect(issue, `no issue at ${path} in ${res.body}`).toBeDefined();
+    if (message) expect(issue.message).toMatch(message);
+  });
+
+  it('names every bad field at once', async () => {
+    const res = await stack.app.inject({ method: 'POST', url: '/v1/sweeps', payload: { ...withTask({ epochs: 0, batchSize: 'x' }), extra: 1 } });
+    const paths = res.json().error.issues.map((i: { path: string }) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['/task/epochs', '/task/batchSize', '/extra']));
+  });
+
+  it('answers malformed JSON with 400', async () => {
+    const res = await stack.app.inject({ method: 'POST', url: '/v1/sweeps', headers: { 'content-type': 'application/json' }, payload: '{"name": ' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toMatch(/JSON/i);
+  });
+
+  it('wrote nothing and enqueued nothing', async () => {
+    expect(await stack.db.sweep.count()).toBe(0);
+    expect(await stack.db.trial.count()).toBe(0);
+    expect((await stack.app.inject({ url: '/v1/queue' })).json().waiting).toBe(0);
+  });
+});
+
+describe('ids and paging', () => {
+  it('answers a malformed id with 400 and an unknown one with 404', async () => {
+    expect((await stack.app.inject({ url: '/v1/sweeps/not-a-uuid' })).statusCode).toBe(400);
+    const res = await stack.app.inject({ url: '/v1/sweeps/00000000-0000-4000-8000-000000000000' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error.code).toBe('LRS_SWEEP_NOT_FOUND');
+    expect((await stack.app.inject({ url: '/v1/trials/00000000-0000-4000-8000-000000000000' })).statusCode).toBe(404);
+  });
+
+  it('refuses a bad page size', async () => {
+    expect((await stack.app.inject({ url: '/v1/sweeps?pageSize=0' })).statusCode).toBe(400);
+    expect((await stack.app.inject({ url: '/v1/sweeps?page=abc' })).statusCode).toBe(400);
+  });
+});
+
+describe('cancel', () => {
+  it('removes queued trials and marks the sweep cancelled', async () => {
+    const created = (await stack.app.inject({ method: 'POST', url: '/v1/sweeps', payload: { ...valid, seeds: 5 } })).json();
+    expect((await stack.app.inject({ url: '/v1/queue' })).json().waiting).toBe(5);
+    const res = await stack.app.inject({ method: 'POST', url: `/v1/sweeps/${created.id}/cancel` });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().status).toBe('cancelled');
+    expect(res.json().trials.cancelled).toBe(5);
+    expect((await stack.app.inject({ url: '/v1/queue' })).json().waiting).toBe(0);
+  });
+
+  it('lists sweeps newest first with paging', async () => {
+    await stack.app.inject({ method: 'POST', url: '/v1/sweeps', payload: { ...valid, name: 'second' } });
+    const page = (await stack.app.inject({ url: '/v1/sweeps?pageSize=1' })).json();
+    expect(page.total).toBe(2);
+    expect(page.items).toHaveLength(1);
+    expect(page.items[0].name).toBe('second');
+  });
+});
+
+describe('health and preview', () => {
+  it('is ready when Postgres and Redis answer', async () => {
+    const res = await stack.app.inject({ url: '/readyz' });
+    expect(res.json()).toEqual({ ok: true, postgres: true, redis: true });
+  });
+
+  it('previews a schedule per epoch', async () => {
+    const res = await stack.app.inject({ method: 'POST', url: '/v1/schedules/preview', payload: { schedule: { type: 'StepLR', step_size: 2, gamma: 0.5 }, lr: 0.1, epochs: 5 } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().lr).toEqual([0.1, 0.1, 0.05, 0.05, 0.025, 0.025]);
+  });
+
+  it('serves the OpenAPI document', async () => {
+    const res = await stack.app.inject({ url: '/docs/json' });
+    expect(res.statusCode).toBe(200);
+    expect(Object.keys(res.json().paths)).toEqual(expect.arrayContaining(['/v1/sweeps', '/v1/sweeps/{id}/leaderboard']));
+  });
+});

@@ -1,0 +1,89 @@
+import type { CreateSweepBody, Metric } from '@lrsweep/contracts';
+import type { Config, Logger } from '@lrsweep/config';
+import { claimTrial, finishTrial, isTrialCancelled, recordEpoch, refreshSweepStatus, saveCheckpoint, type PrismaClient } from '@lrsweep/db';
+import { train, type Checkpoint, type EpochRow, type TrainTask } from '@lrsweep/trainer';
+import type { ScheduleSpec } from '@lrsweep/schedules';
+import { withRetry } from './with-retry.ts';
+
+export interface TrialContext {
+  db: PrismaClient;
+  config: Readonly<Config>;
+  logger: Logger;
+  backend: { name: string; version: string };
+  /** Reports progress to the queue (BullMQ job progress). */
+  progress: (value: { epoch: number; epochs: number }) => Promise<void>;
+}
+
+export type TrialResult = { state: 'completed' | 'diverged' | 'cancelled' | 'failed' | 'skipped'; detail?: string };
+
+/** Errors that no retry can fix: the spec itself is wrong. */
+function isConfigError(err: unknown): boolean {
+  const name = (err as { name?: string; code?: string })?.code ?? (err as Error)?.name ?? '';
+  return name === 'LRS_INVALID_SCHEDULE' || name === 'TrainerConfigError' || name === 'ScheduleError' || name === 'LRS_TRAINER_CONFIG';
+}
+
+/**
+ * Trains one trial: claims it in Postgres (the source of truth), trains with the trainer,
+ * writes every epoch as it finishes (idempotent on trial + epoch), checks for cancellation at
+ * each epoch boundary and records the outcome. Throws only for failures worth a retry.
+ */
+export async function runTrial(trialId: string, ctx: TrialContext, lastAttempt: boolean): Promise<TrialResult> {
+  const { db, config, backend } = ctx;
+  const claimed = await withRetry('claim', () => claimTrial(db, trialId, { worker: config.workerName, backend: backend.name }));
+  if (!claimed) return { state: 'skipped', detail: 'trial is finished, cancelled or unknown' };
+  const log = ctx.logger.child({ sweepId: claimed.sweepId, trialId });
+  const spec = claimed.sweep.spec as unknown as CreateSweepBody;
+  const task = spec.task as TrainTask;
+  const retry = (what: string) => (attempt: number, err: Error) => log.warn({ attempt, err: err.message }, `${what}: Postgres unreachable, retrying`);
+
+  let cancelled = false;
+  const started = Date.now();
+  try {
+    const resume = (claimed.checkpoint ?? undefined) as Checkpoint | undefined;
+    if (resume) log.info({ fromEpoch: resume.epoch + 1 }, 'resuming from checkpoint');
+    const [outcome] = await train({
+      task,
+      trials: [{ schedule: claimed.schedule as unknown as ScheduleSpec, seed: claimed.seed, resume }],
+      objectiveMetric: claimed.sweep.objectiveMetric as Metric,
+      checkpoint: true,
+      noopEpochMs: config.noopEpochMs,
+      onEpoch: async (_i: number, row: EpochRow, checkpoint?: Checkpoint) => {
+        await withRetry('epoch', () => recordEpoch(db, trialId, { epoch: row.epoch, lr: row.lr, trainLoss: row.train_loss, valLoss: row.val_loss, valAcc: row.val_acc, seconds: row.seconds }), retry('epoch'));
+        if (checkpoint) await withRetry('checkpoint', () => saveCheckpoint(db, trialId, checkpoint as never), retry('checkpoint'));
+        cancelled = await withRetry('cancel check', () => isTrialCancelled(db, trialId), retry('cancel check'));
+        await ctx.progress({ epoch: row.epoch + 1, epochs: task.epochs }).catch(() => {});
+      },
+      shouldStop: () => cancelled,
+    });
+    const seconds = (Date.now() - started) / 1000;
+    let result: TrialResult;
+    if (!outcome || outcome.status === 'stopped') {
+      await withRetry('finish', () => finishTrial(db, trialId, { state: 'cancelled', seconds }));
+      result = { state: 'cancelled' };
+    } else if (outcome.status === 'diverged') {
+      await withRetry('finish', () => finishTrial(db, trialId, { state: 'diverged', divergedEpoch: outcome.epoch, error: outcome.reason, seconds }));
+      result = { state: 'diverged', detail: outcome.reason };
+    } else {
+      const f = outcome.final;
+      const objective = f[claimed.sweep.objectiveMetric as Metric];
+      await withRetry('finish', () =>
+        finishTrial(db, trialId, { state: 'completed', finalTrainLoss: f.train_loss, finalValLoss: f.val_loss, finalValAcc: f.val_acc, objective, seconds }),
+      );
+      result = { state: 'completed' };
+    }
+    await withRetry('sweep status', () => refreshSweepStatus(db, claimed.sweepId));
+    log.info({ state: result.state, seconds }, 'trial finished');
+    return result;
+  } catch (err) {
+    const message = (err as Error).message ?? String(err);
+    if (isConfigError(err) || lastAttempt) {
+      log.error({ err: message }, 'trial failed');
+      await withRetry('finish', () => finishTrial(db, trialId, { state: 'failed', error: message, seconds: (Date.now() - started) / 1000 }));
+      await withRetry('sweep status', () => refreshSweepStatus(db, claimed.sweepId));
+      if (isConfigError(err)) return { state: 'failed', detail: message };
+    } else {
+      log.warn({ err: message }, 'trial attempt failed; it will be retried');
+    }
+    throw err;
+  }
+}

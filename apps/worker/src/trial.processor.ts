@@ -1,0 +1,28 @@
+import type { SandboxedJob } from 'bullmq';
+import { Value } from '@sinclair/typebox/value';
+import { TrialJob } from '@lrsweep/contracts';
+import { createLogger, loadConfig } from '@lrsweep/config';
+import { createDb } from '@lrsweep/db';
+import { selectBackend } from '@lrsweep/trainer';
+import { runTrial, type TrialResult } from './run-trial.ts';
+
+/**
+ * Runs in a child process BullMQ forks (a sandboxed processor): training blocks its thread
+ * for seconds at a time, and here that cannot stop the parent's event loop from renewing
+ * job locks, so a healthy trial is never marked stalled. The child lives across jobs, so the
+ * config, the database pool, the backend and the datasets load once per process.
+ */
+const config = loadConfig();
+const logger = createLogger('worker', config.logLevel).child({ worker: config.workerName });
+const db = createDb(config.databaseUrl, { poolSize: 2 });
+const backend = selectBackend(config.backend);
+
+export default async function processTrial(job: SandboxedJob<TrialJob>): Promise<TrialResult> {
+  // The payload is checked again here: a job written by another version or by hand must not crash a worker.
+  if (!Value.Check(TrialJob, job.data)) {
+    logger.error({ jobId: job.id }, 'malformed trial job dropped');
+    return { state: 'skipped', detail: 'malformed job payload' };
+  }
+  const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+  return runTrial(job.data.trialId, { db, config, logger, backend: await backend, progress: (p) => job.updateProgress(p) }, lastAttempt);
+}
