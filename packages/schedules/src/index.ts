@@ -1,0 +1,8 @@
+// @lrsweep/schedules: PyTorch's torch.optim.lr_scheduler, step for step, from JSON specs.
+export type { Interval, OptimizerSpec, Scheduler, SchedulerState, ScheduleSpec, Trajectory, TrajectoryCase } from './types.ts';
+export { createScheduler, naturalInterval, validateSchedule } from './create-scheduler.ts';
+export { trajectory } from './trajectory.ts';
+export { compileLrLambda } from './expression/compile-lr-lambda.ts';
+export { ExpressionError, ScheduleError, ScheduleStepError } from './errors.ts';
+export { SCHEDULER_TYPES } from './spec/schedule.registry.ts';
+export { OPTIMIZER_TYPES } from './core/optimizer-state.ts';
