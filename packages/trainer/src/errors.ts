@@ -8,8 +8,9 @@ export class TrainerConfigError extends Error {
   constructor(
     readonly path: string,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(`${path}: ${message}`);
+    super(`${path}: ${message}`, options);
     this.name = 'TrainerConfigError';
   }
 }

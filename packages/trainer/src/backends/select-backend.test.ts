@@ -1,6 +1,6 @@
+import { createScheduler } from '@lrsweep/schedules';
 import { describe, expect, it } from 'vitest';
 import { BackendUnavailableError } from '../errors.ts';
-import { schedulerFactory } from '../test-support/scheduler-factory.ts';
 import { trainWith } from '../training/train.ts';
 import type { EpochRow } from '../training/train.types.ts';
 import { spiralsTask } from '../training/test-helpers.ts';
@@ -35,7 +35,7 @@ describe('selectBackend', () => {
 describe('the noop backend', () => {
   it('reports deterministic metrics from the schedule lr and steps the scheduler per batch', async () => {
     await selectBackend('noop');
-    const { create } = await schedulerFactory();
+    const create = createScheduler;
     const rows: EpochRow[][] = [[], []];
     const schedules = [
       { type: 'StepLR', step_size: 1, gamma: 0.5 },

@@ -1,17 +1,16 @@
+import { createScheduler } from '@lrsweep/schedules';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backends/select-backend.ts';
 import { TrainerConfigError } from '../errors.ts';
-import { schedulerFactory } from '../test-support/scheduler-factory.ts';
 import type { ScheduleSpec, SchedulerFactory } from './scheduler.types.ts';
 import { spiralsTask, withoutSeconds } from './test-helpers.ts';
 import { trainWith } from './train.ts';
 import type { Checkpoint, EpochRow, TrainTask } from './train.types.ts';
 
-let create: SchedulerFactory;
+const create: SchedulerFactory = createScheduler;
 beforeAll(async () => {
   await selectBackend();
-  ({ create } = await schedulerFactory());
 });
 
 async function run(task: TrainTask, schedule: ScheduleSpec, resume?: Checkpoint) {

@@ -1,16 +1,15 @@
+import { createScheduler } from '@lrsweep/schedules';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backends/select-backend.ts';
-import { schedulerFactory } from '../test-support/scheduler-factory.ts';
 import { prepareSchedule } from './prepare-schedule.ts';
 import type { ScheduleSpec, SchedulerFactory } from './scheduler.types.ts';
 import { spiralsTask } from './test-helpers.ts';
 import { trainWith } from './train.ts';
 import type { EpochRow, TrainTask } from './train.types.ts';
 
-let create: SchedulerFactory;
+const create: SchedulerFactory = createScheduler;
 beforeAll(async () => {
   await selectBackend();
-  ({ create } = await schedulerFactory());
 });
 
 async function run(task: TrainTask, schedule: ScheduleSpec, spy?: (metric: number | undefined) => void) {

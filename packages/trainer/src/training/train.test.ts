@@ -1,17 +1,16 @@
+import { createScheduler } from '@lrsweep/schedules';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backends/select-backend.ts';
 import { TrainerConfigError } from '../errors.ts';
-import { schedulerFactory } from '../test-support/scheduler-factory.ts';
 import type { SchedulerFactory } from './scheduler.types.ts';
 import { spiralsTask, withoutSeconds } from './test-helpers.ts';
 import { trainWith } from './train.ts';
 import type { EpochRow, TrainOptions } from './train.types.ts';
 
-let create: SchedulerFactory;
+const create: SchedulerFactory = createScheduler;
 beforeAll(async () => {
   await selectBackend();
-  ({ create } = await schedulerFactory());
 });
 
 const constant = { type: 'StepLR', step_size: 1000, gamma: 1 };
@@ -96,5 +95,13 @@ describe('task validation', () => {
     const run = trainWith({ task, trials: [{ schedule: constant, seed: 1 }], onEpoch: () => {} }, create);
     await expect(run).rejects.toThrow(TrainerConfigError);
     await expect(run).rejects.toMatchObject({ path });
+  });
+
+  it('reports a bad schedule under its trial, before any trial trains', async () => {
+    const rows: EpochRow[] = [];
+    const trials = [{ schedule: constant, seed: 1 }, { schedule: { type: 'StepLR', step_size: -1 }, seed: 1 }];
+    const run = trainWith({ task: spiralsTask(), trials, onEpoch: (_i, r) => void rows.push(r) }, create);
+    await expect(run).rejects.toMatchObject({ name: 'TrainerConfigError', path: expect.stringMatching(/^\/trials\/1\/schedule/) });
+    expect(rows).toEqual([]);
   });
 });

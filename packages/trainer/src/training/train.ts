@@ -8,6 +8,7 @@ import type { SchedulerFactory } from './scheduler.types.ts';
 import { trainTrial } from './train-trial.ts';
 import type { TrainOptions, TrialOutcome } from './train.types.ts';
 import { validateOptions } from './validate-options.ts';
+import { TrainerConfigError } from '../errors.ts';
 
 const NOOP_CLASSES = { spirals: 3, mnist: 10 } as const;
 
@@ -21,13 +22,19 @@ export async function trainWith(opts: TrainOptions, createScheduler: SchedulerFa
   const backend = activeBackend() ?? (await selectBackend());
   const { task } = opts;
   const stepsPerEpoch = Math.ceil(DATASET_SIZES[task.dataset].train / task.batchSize);
-  const makeScheduler = (i: number) =>
-    createScheduler(prepareSchedule(opts.trials[i]!.schedule, task.epochs, stepsPerEpoch), task.optimizer);
+  // All schedulers up front: a bad spec in trial 3 should fail before trial 0 trains.
+  const schedulers = opts.trials.map((trial, i) => {
+    try {
+      return createScheduler(prepareSchedule(trial.schedule, task.epochs, stepsPerEpoch), task.optimizer);
+    } catch (err) {
+      throw asConfigError(err, `/trials/${i}/schedule`);
+    }
+  });
   const outcomes: TrialOutcome[] = [];
   if (backend.name === 'noop') {
     for (let i = 0; i < opts.trials.length; i++) {
       const classes = NOOP_CLASSES[task.dataset];
-      outcomes.push(await noopTrial({ opts, trialIndex: i, stepsPerEpoch, classes, scheduler: makeScheduler(i) }));
+      outcomes.push(await noopTrial({ opts, trialIndex: i, stepsPerEpoch, classes, scheduler: schedulers[i]! }));
     }
     return outcomes;
   }
@@ -35,11 +42,19 @@ export async function trainWith(opts: TrainOptions, createScheduler: SchedulerFa
   const data = uploadDataset(dataset);
   try {
     for (let i = 0; i < opts.trials.length; i++) {
-      const scheduler = makeScheduler(i);
+      const scheduler = schedulers[i]!;
       outcomes.push(await trainTrial({ opts, trialIndex: i, dataset, data, scheduler, backend: backend.name }));
     }
   } finally {
     data.dispose();
   }
   return outcomes;
+}
+
+/** Schedule errors carry a JSON pointer relative to the spec; re-root it under the trial. */
+function asConfigError(err: unknown, prefix: string): Error {
+  const path = (err as { path?: unknown }).path;
+  if (typeof path !== 'string') return err as Error;
+  const reason = (err as { reason?: unknown }).reason ?? (err as Error).message;
+  return new TrainerConfigError(prefix + path, String(reason), { cause: err });
 }

@@ -1,0 +1,136 @@
+// Compares the tfjs backends that load on this machine: raw matmul throughput and one real
+// MNIST MLP trial. Each variant runs in its own child process, because tfjs backends and
+// wasm flags are process-global and only take effect before the first initialisation.
+//   npm run bench -w @lrsweep/trainer        (or: npx tsx bench/backends.bench.ts)
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { selectBackend, train, type EpochRow } from '../src/index.ts';
+
+interface Variant {
+  id: string;
+  backend: string;
+  /** Epochs actually run; the trial time is extrapolated to TRIAL_EPOCHS when fewer. */
+  epochs: number;
+  setup?: () => void;
+}
+
+const TRIAL_EPOCHS = 10;
+const VARIANTS: Variant[] = [
+  { id: 'tensorflow-gpu', backend: 'tensorflow-gpu', epochs: TRIAL_EPOCHS },
+  { id: 'tensorflow', backend: 'tensorflow', epochs: TRIAL_EPOCHS },
+  { id: 'wasm (simd, 1 thread)', backend: 'wasm', epochs: TRIAL_EPOCHS },
+  { id: 'wasm (no simd)', backend: 'wasm', epochs: 2, setup: () => tf.env().set('WASM_HAS_SIMD_SUPPORT', false) },
+  {
+    id: 'wasm (simd, 2 threads)',
+    backend: 'wasm',
+    epochs: 2,
+    // Node has no threaded-wasm detection; forcing the flag makes tfjs try the pthreads build.
+    setup: () => (tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true), setThreadsCount(2)),
+  },
+  { id: 'cpu (pure JS)', backend: 'cpu', epochs: 1 },
+];
+
+interface Result {
+  id: string;
+  version?: string;
+  gflops?: number;
+  secondsPerEpoch?: number;
+  epochsRun?: number;
+  valAcc?: number;
+  error?: string;
+}
+
+async function matmulGflops(): Promise<number> {
+  const n = 1024;
+  const [a, b] = [tf.randomNormal([n, n]), tf.randomNormal([n, n])];
+  const once = async () => {
+    const t0 = performance.now();
+    const c = tf.matMul(a, b);
+    await c.data();
+    c.dispose();
+    return (performance.now() - t0) / 1000;
+  };
+  await once(); // warm-up: kernel compilation, allocator
+  let best = Infinity;
+  let total = 0;
+  for (let i = 0; i < 5 && total < 20; i++) {
+    const s = await once();
+    best = Math.min(best, s);
+    total += s;
+  }
+  a.dispose();
+  b.dispose();
+  return (2 * n ** 3) / best / 1e9;
+}
+
+async function runVariant(v: Variant): Promise<Result> {
+  v.setup?.();
+  const info = await selectBackend(v.backend);
+  const gflops = await matmulGflops();
+  const rows: EpochRow[] = [];
+  await train({
+    task: {
+      dataset: 'mnist',
+      model: { type: 'mlp', hidden: [128] },
+      epochs: v.epochs,
+      batchSize: 64,
+      optimizer: { type: 'SGD', lr: 0.05, momentum: 0.9 },
+    },
+    trials: [{ schedule: { type: 'StepLR', step_size: 1000, gamma: 1 }, seed: 1 }],
+    onEpoch: (_i, row) => void rows.push(row),
+  });
+  // Epoch 0 includes uploading the data and the first kernel calls; report the steady state
+  // when there is one.
+  const steady = rows.length > 1 ? rows.slice(1) : rows;
+  const secondsPerEpoch = steady.reduce((s, r) => s + r.seconds, 0) / steady.length;
+  return { id: v.id, version: info.version, gflops, secondsPerEpoch, epochsRun: rows.length, valAcc: rows.at(-1)?.val_acc };
+}
+
+function child(v: Variant): Result {
+  const self = fileURLToPath(import.meta.url);
+  const out = spawnSync(process.execPath, [...process.execArgv, self, '--variant', v.id], {
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
+  const line = out.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  if (line) return JSON.parse(line.slice(7)) as Result;
+  const why = (out.stderr.match(/BackendUnavailableError[^\n]*|Error[^\n]*/)?.[0] ?? `exit ${out.status}`).slice(0, 120);
+  return { id: v.id, error: why };
+}
+
+const fmt = (x: number | undefined, digits: number) => (x === undefined ? '-' : x.toFixed(digits));
+
+const arg = process.argv.indexOf('--variant');
+if (arg >= 0) {
+  const v = VARIANTS.find((x) => x.id === process.argv[arg + 1])!;
+  try {
+    console.log('RESULT ' + JSON.stringify(await runVariant(v)));
+  } catch (err) {
+    console.log('RESULT ' + JSON.stringify({ id: v.id, error: (err as Error).message.slice(0, 160) }));
+  }
+  process.exit(0);
+} else {
+  const results = VARIANTS.map((v) => {
+    process.stderr.write(`running ${v.id}...\n`);
+    return child(v);
+  });
+  console.log('\nMNIST MLP [128], batch 64, SGD momentum 0.9; 1024x1024 matmul (best of up to 5)');
+  console.log('backend                   version   GFLOP/s   s/epoch   s/trial(10 ep)   val_acc   note');
+  for (const r of results) {
+    const perTrial = r.secondsPerEpoch === undefined ? undefined : r.secondsPerEpoch * TRIAL_EPOCHS;
+    const note = r.error ?? (r.epochsRun! < TRIAL_EPOCHS ? `ran ${r.epochsRun} epoch(s), trial extrapolated` : '');
+    console.log(
+      [
+        r.id.padEnd(25),
+        (r.version ?? '-').padEnd(9),
+        fmt(r.gflops, 2).padStart(7),
+        fmt(r.secondsPerEpoch, 2).padStart(9),
+        fmt(perTrial, 1).padStart(16),
+        fmt(r.valAcc, 3).padStart(9),
+        '  ' + note,
+      ].join(' '),
+    );
+  }
+}
