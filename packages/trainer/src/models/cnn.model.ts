@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { uniformFanIn } from './init.ts';
+import { matMul } from './matmul.ts';
 import type { Model } from './model.types.ts';
 
 export const DEFAULT_CNN_CHANNELS = [8, 16] as const;
@@ -40,7 +41,7 @@ export function createCnn(
         a = tf.maxPool(tf.relu(z), 2, 2, 'valid');
       }
       const flatA = tf.reshape(a, [-1, flat]) as tf.Tensor2D;
-      return tf.add(tf.matMul(flatA, dense.w as tf.Tensor2D), dense.b) as tf.Tensor2D;
+      return tf.add(matMul(flatA, dense.w as tf.Tensor2D), dense.b) as tf.Tensor2D;
     },
     dispose: () => params.forEach((p) => p.dispose()),
   };

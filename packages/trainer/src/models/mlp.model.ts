@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { uniformFanIn } from './init.ts';
+import { matMul } from './matmul.ts';
 import type { Model } from './model.types.ts';
 
 /** ReLU MLP; weights are `[in, out]` so the forward pass is a plain `x @ W + b`. */
@@ -19,7 +20,7 @@ export function createMlp(features: number, hidden: readonly number[], classes: 
     forward(x) {
       let h: tf.Tensor2D = x;
       layers.forEach(({ w, b }, i) => {
-        const z = tf.add(tf.matMul(h, w as tf.Tensor2D), b) as tf.Tensor2D;
+        const z = tf.add(matMul(h, w as tf.Tensor2D), b) as tf.Tensor2D;
         h = i + 1 < layers.length ? tf.relu(z) : z;
       });
       return h;

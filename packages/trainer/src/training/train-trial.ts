@@ -50,9 +50,7 @@ export async function trainTrial(run: TrialRun): Promise<TrialOutcome> {
           const hp = { lr: scheduler.lrs[0]!, momentum: scheduler.momentums?.[0] ?? null };
           losses.push(
             tf.tidy(() => {
-              const idx = tf.tensor1d(rows, 'int32');
-              const x = tf.gather(data.trainX, idx);
-              const y = tf.gather(data.trainY, idx);
+              const { x, y } = data.batch(rows);
               const { value, grads } = tf.variableGrads(() => crossEntropy(model.forward(x), y), [...model.params]);
               optimizer.step(model.params, model.params.map((p) => grads[p.name]!), hp);
               return value;

@@ -39,7 +39,7 @@ export async function trainWith(opts: TrainOptions, createScheduler: SchedulerFa
     return outcomes;
   }
   const dataset = await loadDataset(task.dataset);
-  const data = uploadDataset(dataset);
+  const data = uploadDataset(dataset, backend.name === 'tensorflow' || backend.name === 'tensorflow-gpu');
   try {
     for (let i = 0; i < opts.trials.length; i++) {
       const scheduler = schedulers[i]!;
