@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { uniformFanIn } from './init.ts';
 import { matMul } from './matmul.ts';
+import { pickConv2d } from './conv.ts';
 import type { Model } from './model.types.ts';
 
 export const DEFAULT_CNN_CHANNELS = [8, 16] as const;
@@ -30,6 +31,7 @@ export function createCnn(
   }
   if (h < 1 || w < 1) throw new RangeError(`too many conv layers (${channels.length}) for a ${height}x${width} image`);
   const flat = h * w * c;
+  const conv2d = pickConv2d();
   const dense = { w: uniformFanIn([flat, classes], flat, rand), b: uniformFanIn([classes], flat, rand) };
   const params = [...convs.flatMap((l) => [l.w, l.b]), dense.w, dense.b];
   return {
@@ -37,7 +39,7 @@ export function createCnn(
     forward(x) {
       let a = tf.reshape(x, [-1, height, width, inChannels]) as tf.Tensor4D;
       for (const conv of convs) {
-        const z = tf.add(tf.conv2d(a, conv.w as tf.Tensor4D, 1, 'valid'), conv.b) as tf.Tensor4D;
+        const z = tf.add(conv2d(a, conv.w as tf.Tensor4D), conv.b) as tf.Tensor4D;
         a = tf.maxPool(tf.relu(z), 2, 2, 'valid');
       }
       const flatA = tf.reshape(a, [-1, flat]) as tf.Tensor2D;
