@@ -1,6 +1,6 @@
 import { createLogger, loadConfig, onShutdown, redactUrl } from '@lrsweep/config';
 import { createDb, pingDatabase } from '@lrsweep/db';
-import { createRedis, createTrialQueue, pingRedis } from '@lrsweep/queue';
+import { connectRedis, createRedis, createTrialQueue, pingRedis } from '@lrsweep/queue';
 import { buildApp } from './app.ts';
 
 /** Boots the API: checks its services, listens, and stops cleanly on SIGTERM/SIGINT. */
@@ -13,6 +13,7 @@ export async function startApi(overrides: { port?: number; host?: string } = {})
   const db = createDb(config.databaseUrl);
   const redis = createRedis(config.redisUrl, 'producer');
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  await connectRedis(redis);
   const trialQueue = createTrialQueue(redis, config.queuePrefix);
   const app = await buildApp({ logger, db, trialQueue, redis, config });
   onShutdown(logger, [

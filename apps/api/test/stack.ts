@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { createTestDatabase } from '@lrsweep/db/testing';
-import { createRedis, createTrialQueue } from '@lrsweep/queue';
+import { connectRedis, createRedis, createTrialQueue } from '@lrsweep/queue';
 import { createLogger, loadConfig } from '@lrsweep/config';
 import { buildApp } from '../src/app.ts';
 
@@ -27,7 +27,7 @@ export async function startStack(opts: { maxTrials?: number } = {}) {
   const workers: ChildProcess[] = [];
 
   async function buildApi() {
-    const redis = createRedis(config.redisUrl, 'producer');
+    const redis = await connectRedis(createRedis(config.redisUrl, 'producer'));
     const trialQueue = createTrialQueue(redis, prefix);
     const { createDb } = await import('@lrsweep/db');
     return buildApp({ logger: createLogger('api-test', 'silent'), db: createDb(database.url), trialQueue, redis, config });

@@ -113,7 +113,7 @@ describe('health and preview', () => {
   it('previews a schedule per epoch', async () => {
     const res = await stack.app.inject({ method: 'POST', url: '/v1/schedules/preview', payload: { schedule: { type: 'StepLR', step_size: 2, gamma: 0.5 }, lr: 0.1, epochs: 5 } });
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json().lr).toEqual([0.1, 0.1, 0.05, 0.05, 0.025, 0.025]);
+    expect(res.json().lr).toEqual([0.1, 0.1, 0.05, 0.05, 0.025]);
   });
 
   it('serves the OpenAPI document', async () => {

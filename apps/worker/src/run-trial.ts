@@ -19,7 +19,7 @@ export type TrialResult = { state: 'completed' | 'diverged' | 'cancelled' | 'fai
 /** Errors that no retry can fix: the spec itself is wrong. */
 function isConfigError(err: unknown): boolean {
   const name = (err as { name?: string; code?: string })?.code ?? (err as Error)?.name ?? '';
-  return name === 'LRS_INVALID_SCHEDULE' || name === 'TrainerConfigError' || name === 'ScheduleError' || name === 'LRS_TRAINER_CONFIG';
+  return ['LRS_INVALID_SCHEDULE', 'LRS_SCHEDULE_STEP', 'LRS_TRAINER_CONFIG', 'ScheduleError', 'ScheduleStepError', 'TrainerConfigError'].includes(name);
 }
 
 /**

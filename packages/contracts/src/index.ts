@@ -1,3 +1,4 @@
+import './formats.ts';
 export * from './task.schema.ts';
 export * from './sweep.schema.ts';
 export * from './trial.schema.ts';

@@ -14,3 +14,10 @@ export function createRedis(url: string, role: 'producer' | 'worker', extra: Red
     ...extra,
   });
 }
+
+/** Opens a lazily created connection and waits until it answers. */
+export async function connectRedis(redis: Redis): Promise<Redis> {
+  if (redis.status === 'wait') await redis.connect();
+  else if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
+  return redis;
+}

@@ -24,7 +24,8 @@ export const schedulesRoutes: FastifyPluginAsyncTypebox = async (app) => {
           throw err;
         }
       })();
-      return { lr: run.lr.map((row) => row[0]!), momentum: run.momentum?.map((row) => row[0]!), interval };
+      // One value per training step: the rate in effect while step k runs (row k of the trajectory).
+      return { lr: run.lr.slice(0, steps).map((row) => row[0]!), momentum: run.momentum?.slice(0, steps).map((row) => row[0]!), interval };
     },
   );
 };

@@ -1,5 +1,5 @@
 import { DATASET_TRAIN_SIZES, type CreateSweepBody, type Issue, type Objective } from '@lrsweep/contracts';
-import { createScheduler, naturalInterval, validateSchedule, ScheduleError, type ScheduleSpec } from '@lrsweep/schedules';
+import { createScheduler, naturalInterval, validateSchedule, ScheduleError, ScheduleStepError, type ScheduleSpec } from '@lrsweep/schedules';
 import { canonicalJson, expandEntry, gridOf } from './expand-grid.ts';
 
 export interface PlannedTrial {
@@ -34,7 +34,7 @@ function dryRun(schedule: ScheduleSpec, body: CreateSweepBody): string | null {
     for (let i = 0; i < steps; i++) scheduler.step(1);
     return null;
   } catch (err) {
-    if (err instanceof ScheduleError) {
+    if (err instanceof ScheduleError || err instanceof ScheduleStepError) {
       const unit = naturalInterval(schedule) === 'step' ? `${stepsPerEpoch} steps per epoch` : 'one step per epoch';
       return `${err.reason} (training runs ${body.task.epochs} epochs at ${unit})`;
     }
