@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backends/select-backend.ts';
 import { loadDataset } from '../datasets/load-dataset.ts';
-import { conv2dIm2col } from './conv.ts';
+import { conv2dValid } from './conv.ts';
 import { createModel } from './create-model.ts';
 import { crossEntropy } from '../training/loss.ts';
 
@@ -10,7 +10,7 @@ afterAll(async () => {
   await selectBackend();
 });
 
-describe('conv2dIm2col', () => {
+describe('conv2dValid', () => {
   it('matches tf.conv2d in value and gradients (cpu, which has both)', async () => {
     await selectBackend('cpu');
     const x = tf.tensor4d(Array.from({ length: 2 * 5 * 6 * 3 }, (_, i) => Math.sin(i)), [2, 5, 6, 3]);
@@ -19,8 +19,8 @@ describe('conv2dIm2col', () => {
       tf.sum(tf.square(conv(a as tf.Tensor4D, b as tf.Tensor4D)));
     const native = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.conv2d(a, b, 1, 'valid');
     const close = (a: tf.Tensor, b: tf.Tensor) => expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).toBeLessThan(1e-4);
-    close(conv2dIm2col(x, f), native(x, f));
-    const ours = tf.grads(loss(conv2dIm2col))([x, f]);
+    close(conv2dValid(x, f), native(x, f));
+    const ours = tf.grads(loss(conv2dValid))([x, f]);
     const theirs = tf.grads(loss(native))([x, f]);
     ours.forEach((g, i) => close(g, theirs[i]!));
   });
