@@ -9,7 +9,7 @@ export { loadDataset } from './datasets/load-dataset.ts';
 export { BackendUnavailableError, TrainerConfigError } from './errors.ts';
 export { MODEL_TYPES, type ModelSpec } from './models/model.types.ts';
 export { OPTIMIZER_TYPES, type OptimizerSpec, type OptimizerState } from './optimizers/optimizer.types.ts';
-export type { Interval, ScheduleSpec } from './training/scheduler.types.ts';
+export type { Interval, SchedulerState, ScheduleSpec } from './training/scheduler.types.ts';
 export type {
   Checkpoint,
   EpochRow,

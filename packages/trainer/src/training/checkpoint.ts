@@ -22,8 +22,8 @@ export function makeCheckpoint(state: TrialState, row: EpochRow): Checkpoint {
     backend: state.backend,
     weights: state.model ? state.model.params.map((p) => encodeFloat32(p.dataSync() as Float32Array)) : [],
     optimizerState: state.optimizer?.getState() ?? { type: 'SGD', step: 0, slots: {} },
-    // Round-trip through JSON now, so a later step() cannot mutate what we handed out.
-    schedulerState: JSON.parse(JSON.stringify(state.scheduler.stateDict())) as unknown,
+    // A copy, so a later step() cannot mutate what we handed out.
+    schedulerState: structuredClone(state.scheduler.stateDict()),
     rng: { algorithm: 'mulberry32', seed: state.seed },
   };
 }
@@ -42,5 +42,5 @@ export function restoreCheckpoint(state: TrialState, ckpt: Checkpoint, path: str
     tf.tidy(() => p.assign(tf.tensor(values, p.shape)));
   });
   state.optimizer?.setState(ckpt.optimizerState);
-  state.scheduler.loadStateDict(ckpt.schedulerState as never);
+  state.scheduler.loadStateDict(ckpt.schedulerState);
 }

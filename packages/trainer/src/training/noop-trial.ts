@@ -22,7 +22,7 @@ export async function noopTrial(run: NoopRun): Promise<TrialOutcome> {
   const { opts, trialIndex, scheduler } = run;
   const trial = opts.trials[trialIndex]!;
   const state: TrialState = { model: null, optimizer: null, scheduler, seed: trial.seed, backend: 'noop' };
-  if (trial.resume) scheduler.loadStateDict(trial.resume.schedulerState as never);
+  if (trial.resume) scheduler.loadStateDict(trial.resume.schedulerState);
   return runEpochLoop({
     trialIndex,
     start: trial.resume ? trial.resume.epoch + 1 : 0,

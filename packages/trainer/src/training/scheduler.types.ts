@@ -1,23 +1,7 @@
+import type { Scheduler, ScheduleSpec } from '@lrsweep/schedules';
 import type { OptimizerSpec } from '../optimizers/optimizer.types.ts';
 
-// The slice of @lrsweep/schedules the trainer relies on, written out so the trainer states
-// its needs: the real Scheduler satisfies it structurally.
+export type { Interval, Scheduler, SchedulerState, ScheduleSpec } from '@lrsweep/schedules';
 
-export type Interval = 'epoch' | 'step';
-
-export interface ScheduleSpec {
-  type: string;
-  interval?: Interval;
-  [param: string]: unknown;
-}
-
-export interface Scheduler {
-  readonly interval: Interval;
-  readonly lrs: readonly number[];
-  readonly momentums: readonly number[] | null;
-  step(metric?: number): void;
-  stateDict(): unknown;
-  loadStateDict(state: never): void;
-}
-
+/** createScheduler's shape; train() passes the real one, tests may wrap it to observe step(). */
 export type SchedulerFactory = (spec: ScheduleSpec, optimizer: OptimizerSpec) => Scheduler;

@@ -1,7 +1,7 @@
 import type { DatasetName } from '../datasets/dataset.types.ts';
 import type { ModelSpec } from '../models/model.types.ts';
 import type { OptimizerSpec, OptimizerState } from '../optimizers/optimizer.types.ts';
-import type { ScheduleSpec } from './scheduler.types.ts';
+import type { SchedulerState, ScheduleSpec } from './scheduler.types.ts';
 
 export interface TrainTask {
   dataset: DatasetName;
@@ -32,7 +32,7 @@ export interface Checkpoint {
   /** base64 float32 per model variable, in model order. */
   weights: string[];
   optimizerState: OptimizerState;
-  schedulerState: unknown;
+  schedulerState: SchedulerState;
   /** Data order is drawn from (seed, epoch), so the seed is the whole RNG state. */
   rng: { algorithm: 'mulberry32'; seed: number };
 }
