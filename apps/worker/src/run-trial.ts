@@ -1,9 +1,10 @@
 import type { CreateSweepBody, Metric } from '@lrsweep/contracts';
 import type { Config, Logger } from '@lrsweep/config';
-import { claimTrial, finishTrial, isTrialCancelled, recordEpoch, refreshSweepStatus, saveCheckpoint, type PrismaClient } from '@lrsweep/db';
+import { claimTrial, finishTrial, isTrialCancelled, recordEpoch, refreshSweepStatus, saveCheckpoint, type PrismaClient, type SweepStatus } from '@lrsweep/db';
 import { train, type Checkpoint, type EpochRow, type TrainTask } from '@lrsweep/trainer';
 import type { ScheduleSpec } from '@lrsweep/schedules';
 import { withRetry } from './with-retry.ts';
+import type { TrialHooks, TrialRef, TrialResult } from './trial-hooks.ts';
 
 export interface TrialContext {
   db: PrismaClient;
@@ -12,9 +13,20 @@ export interface TrialContext {
   backend: { name: string; version: string };
   /** Reports progress to the queue (BullMQ job progress). */
   progress: (value: { epoch: number; epochs: number }) => Promise<void>;
+  hooks?: TrialHooks[];
 }
 
-export type TrialResult = { state: 'completed' | 'diverged' | 'cancelled' | 'failed' | 'skipped'; detail?: string };
+export type { TrialResult };
+
+async function callHooks(ctx: TrialContext, log: Logger, call: (h: TrialHooks) => Promise<void> | void | undefined): Promise<void> {
+  for (const hooks of ctx.hooks ?? []) {
+    try {
+      await call(hooks);
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'trial hook failed');
+    }
+  }
+}
 
 /** Errors that no retry can fix: the spec itself is wrong. */
 function isConfigError(err: unknown): boolean {
@@ -34,6 +46,9 @@ export async function runTrial(trialId: string, ctx: TrialContext, lastAttempt: 
   const log = ctx.logger.child({ sweepId: claimed.sweepId, trialId });
   const spec = claimed.sweep.spec as unknown as CreateSweepBody;
   const task = spec.task as TrainTask;
+  const ref: TrialRef = { sweepId: claimed.sweepId, trialId };
+  const finished = async (result: TrialResult, status: SweepStatus | null) => callHooks(ctx, log, (h) => h.finished?.(ref, result, status));
+  await callHooks(ctx, log, (h) => h.started?.({ ...ref, attempt: claimed.attempts, backend: backend.name }));
   const retry = (what: string) => (attempt: number, err: Error) => log.warn({ attempt, err: err.message }, `${what}: Postgres unreachable, retrying`);
 
   let cancelled = false;
@@ -52,6 +67,7 @@ export async function runTrial(trialId: string, ctx: TrialContext, lastAttempt: 
         if (checkpoint) await withRetry('checkpoint', () => saveCheckpoint(db, trialId, checkpoint as never), retry('checkpoint'));
         cancelled = await withRetry('cancel check', () => isTrialCancelled(db, trialId), retry('cancel check'));
         await ctx.progress({ epoch: row.epoch + 1, epochs: task.epochs }).catch(() => {});
+        await callHooks(ctx, log, (h) => h.epoch?.(ref, row, task.epochs));
       },
       shouldStop: () => cancelled,
     });
@@ -71,7 +87,8 @@ export async function runTrial(trialId: string, ctx: TrialContext, lastAttempt: 
       );
       result = { state: 'completed' };
     }
-    await withRetry('sweep status', () => refreshSweepStatus(db, claimed.sweepId));
+    const status = await withRetry('sweep status', () => refreshSweepStatus(db, claimed.sweepId));
+    await finished(result, status);
     log.info({ state: result.state, seconds }, 'trial finished');
     return result;
   } catch (err) {
@@ -79,7 +96,8 @@ export async function runTrial(trialId: string, ctx: TrialContext, lastAttempt: 
     if (isConfigError(err) || lastAttempt) {
       log.error({ err: message }, 'trial failed');
       await withRetry('finish', () => finishTrial(db, trialId, { state: 'failed', error: message, seconds: (Date.now() - started) / 1000 }));
-      await withRetry('sweep status', () => refreshSweepStatus(db, claimed.sweepId));
+      const status = await withRetry('sweep status', () => refreshSweepStatus(db, claimed.sweepId));
+      await finished({ state: 'failed', detail: message }, status);
       if (isConfigError(err)) return { state: 'failed', detail: message };
     } else {
       log.warn({ err: message }, 'trial attempt failed; it will be retried');
