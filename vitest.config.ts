@@ -20,7 +20,8 @@ export default defineConfig({
           exclude: ['**/node_modules/**'],
           // Integration suites start real workers against one Postgres and one Redis on a
           // 2-core machine: running their files one at a time keeps them from starving each other.
-          fileParallelism: false,
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
           testTimeout: 180_000,
           hookTimeout: 180_000,
         },
