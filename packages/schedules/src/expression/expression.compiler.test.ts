@@ -122,6 +122,13 @@ describe('rejected inputs name the offending column', () => {
     ['x', 0],
     ['epoch in 3', 6],
     ['1__2', 0],
+    // Names of Object.prototype's members are unknown names, not functions found by inheritance.
+    ['constructor(1)', 0],
+    ['hasOwnProperty(epoch)', 0],
+    ['toString', 0],
+    ['__proto__', 0],
+    ['math.constructor', 5],
+    ['math.__proto__', 5],
   ])('%j fails at column %s', (src, column) => {
     try {
       compileLrLambda(src);

@@ -16,6 +16,11 @@ const KEYWORDS = new Set([
 ]);
 const COMPARISONS = new Set(['<', '>', '<=', '>=', '==', '!=']);
 
+/** Own entries only: a name like `constructor` or `__proto__` must not find Object.prototype's members. */
+function own<T>(table: Readonly<Record<string, T>>, name: string): T | undefined {
+  return Object.hasOwn(table, name) ? table[name] : undefined;
+}
+
 export interface CompileOptions {
   /** the one variable the expression may read. @defaultValue 'epoch' */
   variable?: string;
@@ -238,9 +243,9 @@ class Parser {
     if (t.text === 'False') return () => 0;
     if (t.text === 'math') return this.mathMember(t);
     if (KEYWORDS.has(t.text)) return this.fail(`SyntaxError: '${t.text}' is not allowed here`, t);
-    const builtin = BUILTIN_FUNCTIONS[t.text] ?? MATH_FUNCTIONS[t.text];
+    const builtin = own(BUILTIN_FUNCTIONS, t.text) ?? own(MATH_FUNCTIONS, t.text);
     if (builtin) return this.call(t, builtin);
-    const constant = MATH_CONSTANTS[t.text];
+    const constant = own(MATH_CONSTANTS, t.text);
     if (constant !== undefined) return () => constant;
     return this.fail(`NameError: name '${t.text}' is not defined`, t);
   }
@@ -251,9 +256,9 @@ class Parser {
     const attr = this.peek();
     if (attr.kind !== 'name') return this.fail('SyntaxError: expected a name after math.', attr);
     this.next();
-    const fn = MATH_FUNCTIONS[attr.text];
+    const fn = own(MATH_FUNCTIONS, attr.text);
     if (fn) return this.call(attr, fn);
-    const constant = MATH_CONSTANTS[attr.text];
+    const constant = own(MATH_CONSTANTS, attr.text);
     if (constant !== undefined) return () => constant;
     return this.fail(`AttributeError: module 'math' has no allowed attribute '${attr.text}'`, attr);
   }
