@@ -1,0 +1,53 @@
+import type { SweepSummary, TrialSummary } from '@lrsweep/contracts';
+import { describeSchedule } from '../describe-schedule.ts';
+import { paintState, visibleLength, type Palette } from './color.ts';
+import { formatDuration, percent, progressBar } from './progress.ts';
+
+export interface WatchFrame {
+  sweep: SweepSummary;
+  /** the sweep's running trials, as GET /v1/sweeps/:id/trials?state=running lists them */
+  running: TrialSummary[];
+  /** epochs each trial trains (the sweep's task.epochs) */
+  epochs: number;
+  etaSeconds: number | null;
+  palette: Palette;
+  /** terminal columns: lines are cut to fit, so redrawing in place never wraps */
+  width: number;
+  /** most running-trial lines to show; the rest are counted in one line */
+  maxTrials: number;
+  ascii?: boolean;
+}
+
+export const finishedTrials = (s: SweepSummary) => s.trials.completed + s.trials.failed + s.trials.diverged + s.trials.cancelled;
+
+/** The sweep's line: what a log reader sees, and the first line on a terminal. */
+export function sweepLine(f: WatchFrame): string {
+  const { sweep: s, palette: p } = f;
+  const t = s.trials;
+  const counts = [`running ${t.running}`, `queued ${t.queued}`];
+  if (t.failed) counts.push(p.red(`failed ${t.failed}`));
+  if (t.diverged) counts.push(p.red(`diverged ${t.diverged}`));
+  if (t.cancelled) counts.push(p.yellow(`cancelled ${t.cancelled}`));
+  const eta = f.etaSeconds === null ? '' : `  ETA ${formatDuration(f.etaSeconds)}`;
+  return `${p.bold(s.name)} ${paintState(p, s.status)} ${progressBar(s.progress, 24, { ascii: f.ascii })} ${finishedTrials(s)}/${t.total} trials ${percent(s.progress)}  ${counts.join('  ')}${eta}`;
+}
+
+/** One line per running trial: its epoch bar, seed and schedule, cut to the terminal's width. */
+export function trialLine(trial: TrialSummary, f: WatchFrame): string {
+  const done = Math.min(trial.epochsDone, f.epochs);
+  const head = `  #${String(trial.index).padEnd(4)} ${progressBar(f.epochs > 0 ? done / f.epochs : 0, 10, { ascii: f.ascii })} epoch ${done}/${f.epochs}  seed ${trial.seed}  `;
+  const room = f.width - 1 - visibleLength(head);
+  return head + truncate(describeSchedule(trial.schedule), Math.max(8, room));
+}
+
+export function renderWatch(f: WatchFrame): string[] {
+  const trials = [...f.running].sort((a, b) => a.index - b.index);
+  const shown = trials.slice(0, f.maxTrials).map((t) => trialLine(t, f));
+  if (trials.length > shown.length) shown.push(f.palette.dim(`  ... and ${trials.length - shown.length} more running`));
+  return [sweepLine(f), ...shown];
+}
+
+function truncate(s: string, max: number): string {
+  const chars = [...s];
+  return chars.length <= max ? s : chars.slice(0, max - 1).join('') + '…';
+}
