@@ -4,5 +4,7 @@ export * from './sweep.schema.ts';
 export * from './trial.schema.ts';
 export * from './leaderboard.schema.ts';
 export * from './queue.schema.ts';
+export * from './workers.schema.ts';
 export * from './error.schema.ts';
 export * from './preview.schema.ts';
+export * from './events.schema.ts';

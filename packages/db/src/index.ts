@@ -12,7 +12,9 @@ export type { SweepStatus, TrialState } from './generated/prisma/enums.ts';
 export * from './sweeps.repository.ts';
 export * from './trials.repository.ts';
 export * from './epochs.repository.ts';
+export * from './external-trials.repository.ts';
 export * from './leaderboard.repository.ts';
+export * from './reconcile.repository.ts';
 export {
   checksumOf,
   ensureDatabase,

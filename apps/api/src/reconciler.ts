@@ -1,0 +1,95 @@
+import fp from 'fastify-plugin';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '@lrsweep/config';
+import type { TrialJob } from '@lrsweep/contracts';
+import { finishTrial, listUnfinishedTrials, refreshSweepStatus, type PrismaClient } from '@lrsweep/db';
+import { heldTrialIds, registryTtlMs, requeueTrials, withRedisLock } from '@lrsweep/queue';
+
+/**
+ * Claims after which a trial is given up rather than re-queued: every claim is a worker that
+ * started it and then vanished, and a trial that kills its worker every time (out of memory)
+ * must not cycle forever.
+ */
+export const MAX_CLAIMS = 10;
+
+export interface ReconcileDeps {
+  db: PrismaClient;
+  trialQueue: Queue<TrialJob>;
+  redis: Redis;
+  prefix: string;
+  lockMs: number;
+  logger: Logger;
+}
+
+export interface ReconcileResult {
+  requeued: number;
+  gaveUp: number;
+}
+
+/**
+ * One pass: every trial Postgres (the source of truth) calls queued or running that no job or
+ * live worker in Redis holds is enqueued again. This recovers trials after a Redis restart or
+ * FLUSHDB, a job lost any other way, or a job BullMQ failed for good while its worker died.
+ * Safe to run anywhere and at any time: a job id is its trial id, so an add of a trial that
+ * is still queued adds nothing, and a worker handed a finished trial skips it.
+ */
+export async function reconcileOnce(d: ReconcileDeps): Promise<ReconcileResult> {
+  // A running trial writes at least every epoch and its worker heartbeats every ttl/3: one
+  // silent for a whole registry TTL is not being trained.
+  const runningOlderThan = new Date(Date.now() - registryTtlMs(d.lockMs));
+  // Read Postgres before Redis: a trial whose job finishes in between then looks unfinished
+  // but held, or unheld and gets a job it will skip; never finished and unheld and lost.
+  const unfinished = await listUnfinishedTrials(d.db, { runningOlderThan });
+  if (unfinished.length === 0) return { requeued: 0, gaveUp: 0 };
+  const held = await heldTrialIds(d.trialQueue, d.redis, d.prefix);
+  const lost = unfinished.filter((t) => !held.has(t.id));
+  const give = lost.filter((t) => t.attempts >= MAX_CLAIMS);
+  for (const t of give) {
+    await finishTrial(d.db, t.id, { state: 'failed', error: `gave up after ${t.attempts} attempts whose workers vanished` });
+  }
+  for (const sweepId of new Set(give.map((t) => t.sweepId))) await refreshSweepStatus(d.db, sweepId);
+  const again = lost.filter((t) => t.attempts < MAX_CLAIMS);
+  const requeued = again.length === 0 ? 0 : await requeueTrials(d.trialQueue, d.redis, again.map((t) => ({ trialId: t.id, sweepId: t.sweepId })));
+  if (requeued > 0 || give.length > 0) d.logger.warn({ requeued, gaveUp: give.length }, 'reconciler: re-enqueued trials no job held');
+  return { requeued, gaveUp: give.length };
+}
+
+/**
+ * Runs reconcileOnce at start and every `intervalMs`, under a Redis lock so several API
+ * instances take turns instead of racing. Errors (Postgres or Redis down) are logged and the
+ * next tick tries again.
+ */
+export function startReconciler(d: ReconcileDeps, intervalMs: number): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const lockKey = `${d.prefix}:reconcile:lock`;
+  const tick = () => {
+    running = withRedisLock(d.redis, lockKey, Math.max(intervalMs, 30_000), async () => {
+      await reconcileOnce(d);
+    }).catch((err: Error) => d.logger.warn({ err: err.message }, 'reconciler pass failed; retrying next tick'));
+  };
+  tick();
+  const timer = setInterval(() => {
+    if (!stopped) tick();
+  }, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
+/** The API's reconciler: on when LRSWEEP_RECONCILE_MS > 0, stopped by app.close() before the services close. */
+export const reconcilerPlugin = fp(async (app) => {
+  const { config } = app;
+  if (config.reconcileMs <= 0) return;
+  const r = startReconciler(
+    { db: app.db, trialQueue: app.trialQueue, redis: app.redis, prefix: config.queuePrefix, lockMs: config.lockMs, logger: app.log as unknown as Logger },
+    config.reconcileMs,
+  );
+  app.addHook('onClose', () => r.stop());
+});

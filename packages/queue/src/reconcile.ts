@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { TrialJob } from '@lrsweep/contracts';
+import { listWorkers } from './worker-registry.ts';
+
+/**
+ * Trial ids something in Redis still answers for: a job waiting, active, delayed or
+ * prioritized (BullMQ's own lists, read through the queue's key map), or a live worker that
+ * says it is training it. Anything Postgres calls unfinished and not in here was lost.
+ * An active job whose worker died is counted as held: BullMQ's stalled check moves it back.
+ */
+export async function heldTrialIds(queue: Queue<TrialJob>, redis: Redis, prefix: string): Promise<Set<string>> {
+  const k = queue.keys;
+  const [lists, workers] = await Promise.all([
+    redis
+      .multi()
+      .lrange(k.wait!, 0, -1)
+      .lrange(k.paused!, 0, -1)
+      .lrange(k.active!, 0, -1)
+      .zrange(k.delayed!, 0, -1)
+      .zrange(k.prioritized!, 0, -1)
+      .zrange(k['waiting-children']!, 0, -1)
+      .exec(),
+    listWorkers(redis, prefix),
+  ]);
+  const held = new Set<string>();
+  for (const [err, ids] of lists ?? []) {
+    if (err) throw err;
+    for (const id of ids as string[]) held.add(id);
+  }
+  for (const w of workers) for (const id of w.currentTrials) held.add(id);
+  return held;
+}
+
+/**
+ * Puts lost trials back on the queue. A finished job with the same id (a job that failed
+ * for good while Postgres still calls its trial unfinished) would make the add a no-op, so it
+ * is removed first; an active one cannot be removed and is left alone.
+ */
+export async function requeueTrials(queue: Queue<TrialJob>, redis: Redis, jobs: TrialJob[]): Promise<number> {
+  const pipeline = redis.pipeline();
+  for (const job of jobs) pipeline.exists(queue.toKey(job.trialId));
+  const exists = (await pipeline.exec()) ?? [];
+  for (const [i, job] of jobs.entries()) {
+    if (exists[i]?.[1] === 1) await queue.remove(job.trialId).catch(() => 0);
+  }
+  let added = 0;
+  for (let i = 0; i < jobs.length; i += 1_000) {
+    const batch = jobs.slice(i, i + 1_000);
+    await queue.addBulk(batch.map((data) => ({ name: 'trial', data, opts: { jobId: data.trialId } })));
+    added += batch.length;
+  }
+  return added;
+}
+
+/**
+ * Runs `fn` only if no other process holds the lock: several API instances can all run the
+ * reconciler and only one does a pass at a time. The lock expires by itself, so a holder
+ * that dies mid-pass blocks the others for `ttlMs` at most.
+ * @returns whether `fn` ran.
+ */
+export async function withRedisLock(redis: Redis, key: string, ttlMs: number, fn: () => Promise<void>): Promise<boolean> {
+  const token = randomUUID();
+  const ok = await redis.set(key, token, 'PX', ttlMs, 'NX');
+  if (ok !== 'OK') return false;
+  try {
+    await fn();
+  } finally {
+    // Delete only our own lock: after a slow pass it may have expired and been taken by another.
+    await redis
+      .eval(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`, 1, key, token)
+      .catch(() => {});
+  }
+  return true;
+}
