@@ -52,7 +52,7 @@ export const AdamOptimizer = Type.Object(
 
 export const Optimizer = Type.Union([SgdOptimizer, AdamOptimizer]);
 
-export const Task = Type.Object(
+export const BuiltinTask = Type.Object(
   {
     dataset: Type.Union(DATASETS.map((d) => Type.Literal(d))),
     model: Model,
@@ -63,6 +63,33 @@ export const Task = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * A trial trained by a user's script: `trainer` names a program the worker's operator declared
+ * (lrsweep.config.yaml), never a command, so no request chooses what a worker runs. `args`
+ * are handed to the script as data (`trial.args`), never as a command line.
+ */
+export const ExternalTask = Type.Object(
+  {
+    trainer: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$', description: 'a trainer declared in the workers\' lrsweep.config.yaml' }),
+    args: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Type.Any(), { maxProperties: 100, description: "handed to the script as trial.args" })),
+    epochs: Type.Integer({ minimum: 1, maximum: 1000 }),
+    optimizer: Optimizer,
+    timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 * 24 * 3600, description: 'the script is killed and the trial failed after this long' })),
+    stepsPerEpoch: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1_000_000, description: "optimizer steps per epoch of the script's loader: checks per-step schedules at submit and their lrs after" }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+// A body with `trainer` is a script's, any other the built-in tfjs trainer's. if/then/else
+// rather than anyOf, so a bad body gets the errors of the variant it meant, not of both.
+export const Task = Type.Unsafe<Static<typeof BuiltinTask> | Static<typeof ExternalTask>>({
+  if: { type: 'object', required: ['trainer'] },
+  then: ExternalTask,
+  else: BuiltinTask,
+});
+
 export const Objective = Type.Object(
   {
     metric: Type.Union(METRICS.map((m) => Type.Literal(m))),
@@ -72,6 +99,12 @@ export const Objective = Type.Object(
 );
 
 export type Task = Static<typeof Task>;
+export type BuiltinTask = Static<typeof BuiltinTask>;
+export type ExternalTask = Static<typeof ExternalTask>;
+
+export function isExternalTask(task: Task): task is ExternalTask {
+  return 'trainer' in task;
+}
 export type Model = Static<typeof Model>;
 export type Optimizer = Static<typeof Optimizer>;
 export type Objective = Static<typeof Objective>;

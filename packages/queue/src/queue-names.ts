@@ -10,6 +10,15 @@ export const QUEUES = {
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
+/**
+ * Where a trial waits: the built-in tfjs trainer's trials in `trials`, an external trainer's in
+ * `trials.<trainer>`, which only workers that declare that trainer consume, so a worker never
+ * receives a trial it cannot run.
+ */
+export function trialQueueName(trainer?: string): string {
+  return trainer === undefined ? QUEUES.trials : `${QUEUES.trials}.${trainer}`;
+}
+
 /** The payload each queue carries; enqueue() and createWorker() are typed by it. */
 export interface QueuePayloads {
   trials: TrialJob;

@@ -1,7 +1,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { QueueCounts, TrialJob } from '@lrsweep/contracts';
-import { QUEUES } from './queue-names.ts';
+import { trialQueueName } from './queue-names.ts';
 
 /**
  * Retries cover real failures (a lost database connection, an OOM); bad hyperparameters are
@@ -15,8 +15,9 @@ export const TRIAL_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { count: 5_000 },
 };
 
-export function createTrialQueue(connection: Redis, prefix: string): Queue<TrialJob> {
-  const queue = new Queue<TrialJob>(QUEUES.trials, { connection, prefix, defaultJobOptions: TRIAL_JOB_OPTIONS });
+/** The queue of the built-in trainer, or of the external trainer `trainer` (see trialQueueName). */
+export function createTrialQueue(connection: Redis, prefix: string, trainer?: string): Queue<TrialJob> {
+  const queue = new Queue<TrialJob>(trialQueueName(trainer), { connection, prefix, defaultJobOptions: TRIAL_JOB_OPTIONS });
   // Without a listener an 'error' event would crash the process; the connection retries by itself.
   queue.on('error', () => {});
   return queue;

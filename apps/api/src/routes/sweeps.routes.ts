@@ -10,9 +10,11 @@ import {
   SweepList,
   TrialList,
   TrialListQuery,
+  isExternalTask,
+  type TrialJob,
 } from '@lrsweep/contracts';
 import { type NewTrial, cancelSweep, createSweepWithTrials, getSweep, leaderboard, listSweeps, listTrials } from '@lrsweep/db';
-import { enqueueTrials, removeTrialJobs } from '@lrsweep/queue';
+import { createTrialQueue, enqueueTrials, listTrainers, removeTrialJobs, type Queue } from '@lrsweep/queue';
 import { ApiError, invalid, notFound } from '../errors.ts';
 import { planSweep } from '../sweeps/plan-sweep.ts';
 import { leaderboardView, sweepView, trialView } from '../views.ts';
@@ -27,13 +29,36 @@ const PageQuery = Type.Object(
 );
 const errors = { 400: ErrorBody, 404: ErrorBody, 503: ErrorBody };
 
+const trainerOf = (body: CreateSweepBody): string | undefined => (isExternalTask(body.task) ? body.task.trainer : undefined);
+
 export const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // One queue per external trainer (trialQueueName), on the API's producer connection.
+  const trainerQueues = new Map<string, Queue<TrialJob>>();
+  const queueFor = (trainer: string | undefined): Queue<TrialJob> => {
+    if (trainer === undefined) return app.trialQueue;
+    let queue = trainerQueues.get(trainer);
+    if (!queue) trainerQueues.set(trainer, (queue = createTrialQueue(app.redis, app.config.queuePrefix, trainer)));
+    return queue;
+  };
+  app.addHook('onClose', async () => {
+    await Promise.all([...trainerQueues.values()].map((q) => q.close()));
+  });
+  // Workers advertise the trainers their operator declared; a sweep names one of those or is refused.
+  const checkTrainer = async (trainer: string): Promise<void> => {
+    const known = await listTrainers(app.redis, app.config.queuePrefix);
+    if (known.includes(trainer)) return;
+    const offered = known.length ? `workers offer ${known.map((k) => `'${k}'`).join(', ')}` : 'no worker has declared a trainer';
+    throw invalid([{ path: '/task/trainer', message: `unknown trainer '${trainer}': ${offered} (trainers are declared in the workers' lrsweep.config.yaml)` }]);
+  };
+
   app.post(
     '/sweeps',
     { schema: { summary: 'Submit a sweep', body: CreateSweepBody, response: { 201: CreateSweepReply, ...errors } } },
     async (request, reply) => {
       const planned = planSweep(request.body, app.config.maxTrials);
       if ('issues' in planned) throw invalid(planned.issues);
+      const trainer = trainerOf(request.body);
+      if (trainer !== undefined) await checkTrainer(trainer);
       const { objective, trials } = planned.plan;
       // Refuse before writing when Redis is down, so a sweep is never stored without its jobs.
       await app.redis.ping().catch(() => {
@@ -46,7 +71,7 @@ export const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         objectiveMode: objective.mode,
         trials: trials as NewTrial[],
       });
-      await enqueueTrials(app.trialQueue, created.trialIds.map((trialId) => ({ trialId, sweepId: created.id })));
+      await enqueueTrials(queueFor(trainer), created.trialIds.map((trialId) => ({ trialId, sweepId: created.id })));
       request.log.info({ sweepId: created.id, trials: trials.length }, 'sweep submitted');
       return reply.status(201).send({ id: created.id, trials: trials.length });
     },
@@ -104,9 +129,9 @@ export const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const result = await cancelSweep(app.db, request.params.id);
       if (!result) throw notFound('sweep', request.params.id);
-      await removeTrialJobs(app.trialQueue, result.cancelledTrialIds);
       const sweep = await getSweep(app.db, request.params.id);
       if (!sweep) throw notFound('sweep', request.params.id);
+      await removeTrialJobs(queueFor(trainerOf(sweep.spec as CreateSweepBody)), result.cancelledTrialIds);
       return { ...sweepView(sweep), spec: sweep.spec as never };
     },
   );

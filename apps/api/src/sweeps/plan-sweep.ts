@@ -1,4 +1,4 @@
-import { DATASET_TRAIN_SIZES, type CreateSweepBody, type Issue, type Objective } from '@lrsweep/contracts';
+import { DATASET_TRAIN_SIZES, isExternalTask, type CreateSweepBody, type Issue, type Objective } from '@lrsweep/contracts';
 import { createScheduler, naturalInterval, validateSchedule, ScheduleError, ScheduleStepError, type ScheduleSpec } from '@lrsweep/schedules';
 import { canonicalJson, expandEntry, gridOf } from './expand-grid.ts';
 
@@ -27,10 +27,13 @@ export function seedList(seeds: CreateSweepBody['seeds']): number[] {
  * time instead of failing every trial an hour later.
  */
 function dryRun(schedule: ScheduleSpec, body: CreateSweepBody): string | null {
-  const stepsPerEpoch = Math.ceil(DATASET_TRAIN_SIZES[body.task.dataset] / body.task.batchSize);
+  const task = body.task;
+  // A script's loader length is known only when the sweep states it (task.stepsPerEpoch).
+  const stepsPerEpoch = isExternalTask(task) ? task.stepsPerEpoch : Math.ceil(DATASET_TRAIN_SIZES[task.dataset] / task.batchSize);
   try {
     const scheduler = createScheduler(schedule, body.task.optimizer);
-    const steps = scheduler.interval === 'step' ? body.task.epochs * stepsPerEpoch : body.task.epochs;
+    if (scheduler.interval === 'step' && stepsPerEpoch === undefined) return null;
+    const steps = scheduler.interval === 'step' ? body.task.epochs * stepsPerEpoch! : body.task.epochs;
     for (let i = 0; i < steps; i++) scheduler.step(1);
     return null;
   } catch (err) {
