@@ -3,8 +3,8 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@lrsweep/config';
 import type { TrialJob } from '@lrsweep/contracts';
-import { finishTrial, listUnfinishedTrials, refreshSweepStatus, type PrismaClient } from '@lrsweep/db';
-import { heldTrialIds, registryTtlMs, requeueTrials, withRedisLock } from '@lrsweep/queue';
+import { finishTrial, listUnfinishedTrials, refreshSweepStatus, type PrismaClient, type UnfinishedTrial } from '@lrsweep/db';
+import { createTrialQueue, heldTrialIds, registryTtlMs, requeueTrials, withRedisLock } from '@lrsweep/queue';
 
 /**
  * Claims after which a trial is given up rather than re-queued: every claim is a worker that
@@ -42,7 +42,19 @@ export async function reconcileOnce(d: ReconcileDeps): Promise<ReconcileResult> 
   // but held, or unheld and gets a job it will skip; never finished and unheld and lost.
   const unfinished = await listUnfinishedTrials(d.db, { runningOlderThan });
   if (unfinished.length === 0) return { requeued: 0, gaveUp: 0 };
-  const held = await heldTrialIds(d.trialQueue, d.redis, d.prefix);
+  // An external trainer's trials wait in its own queue (trialQueueName): look in, and requeue to, each.
+  const queues = new Map<string | null, Queue<TrialJob>>([[null, d.trialQueue]]);
+  for (const t of unfinished) if (!queues.has(t.trainer)) queues.set(t.trainer, createTrialQueue(d.redis, d.prefix, t.trainer ?? undefined));
+  try {
+    return await reconcileIn(d, queues, unfinished);
+  } finally {
+    await Promise.all([...queues.entries()].filter(([trainer]) => trainer !== null).map(([, q]) => q.close()));
+  }
+}
+
+async function reconcileIn(d: ReconcileDeps, queues: Map<string | null, Queue<TrialJob>>, unfinished: UnfinishedTrial[]): Promise<ReconcileResult> {
+  const held = new Set<string>();
+  for (const q of queues.values()) for (const id of await heldTrialIds(q, d.redis, d.prefix)) held.add(id);
   const lost = unfinished.filter((t) => !held.has(t.id));
   const give = lost.filter((t) => t.attempts >= MAX_CLAIMS);
   for (const t of give) {
@@ -50,7 +62,11 @@ export async function reconcileOnce(d: ReconcileDeps): Promise<ReconcileResult> 
   }
   for (const sweepId of new Set(give.map((t) => t.sweepId))) await refreshSweepStatus(d.db, sweepId);
   const again = lost.filter((t) => t.attempts < MAX_CLAIMS);
-  const requeued = again.length === 0 ? 0 : await requeueTrials(d.trialQueue, d.redis, again.map((t) => ({ trialId: t.id, sweepId: t.sweepId })));
+  let requeued = 0;
+  for (const [trainer, queue] of queues) {
+    const mine = again.filter((t) => t.trainer === trainer);
+    if (mine.length > 0) requeued += await requeueTrials(queue, d.redis, mine.map((t) => ({ trialId: t.id, sweepId: t.sweepId })));
+  }
   if (requeued > 0 || give.length > 0) d.logger.warn({ requeued, gaveUp: give.length }, 'reconciler: re-enqueued trials no job held');
   return { requeued, gaveUp: give.length };
 }

@@ -61,6 +61,8 @@ export interface UnfinishedTrial {
   sweepId: string;
   state: TrialState;
   attempts: number;
+  /** The sweep's external trainer, whose own queue holds the trial; null for the built-in one. */
+  trainer: string | null;
 }
 
 /**
@@ -70,7 +72,7 @@ export interface UnfinishedTrial {
  */
 export async function listUnfinishedTrials(db: DbClient, { runningOlderThan }: { runningOlderThan: Date }): Promise<UnfinishedTrial[]> {
   return db.$queryRaw<UnfinishedTrial[]>`
-    SELECT t.id::text AS id, t."sweepId"::text AS "sweepId", t.state, t.attempts
+    SELECT t.id::text AS id, t."sweepId"::text AS "sweepId", t.state, t.attempts, s.spec->'task'->>'trainer' AS trainer
       FROM "Trial" AS t JOIN "Sweep" AS s ON s.id = t."sweepId"
      WHERE s.status <> 'cancelled'
        AND (t.state = 'queued' OR (t.state = 'running' AND t."updatedAt" < ${runningOlderThan}))`;
