@@ -14,6 +14,7 @@ export * from './trials.repository.ts';
 export * from './epochs.repository.ts';
 export * from './external-trials.repository.ts';
 export * from './leaderboard.repository.ts';
+export * from './api-keys.repository.ts';
 export * from './reconcile.repository.ts';
 export {
   checksumOf,

@@ -31,12 +31,12 @@ interface Row {
 /**
  * Completed trials grouped by schedule, best mean objective first. Aggregated in Postgres so a
  * 10,000-trial sweep is one indexed scan rather than 10,000 rows shipped to Node.
- * @returns null when the sweep does not exist.
+ * @returns null when the sweep does not exist (in `project`, if given).
  */
-export async function leaderboard(db: DbClient, sweepId: string): Promise<Leaderboard | null> {
+export async function leaderboard(db: DbClient, sweepId: string, project?: string): Promise<Leaderboard | null> {
   if (!isUuid(sweepId)) return null;
-  const sweep = await db.sweep.findUnique({
-    where: { id: sweepId },
+  const sweep = await db.sweep.findFirst({
+    where: { id: sweepId, ...(project === undefined ? {} : { project }) },
     select: { objectiveMetric: true, objectiveMode: true },
   });
   if (!sweep) return null;

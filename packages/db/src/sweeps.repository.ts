@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { inTransaction, type DbClient, type Prisma } from './client.ts';
+import { inTransaction, Prisma, type DbClient } from './client.ts';
 import type { SweepStatus, TrialState } from './generated/prisma/enums.ts';
 import { isUuid } from './ids.ts';
 
@@ -224,12 +224,13 @@ export interface CancelSweepResult {
   runningTrialIds: string[];
 }
 
-/** Cancels a sweep's queued trials and marks it cancelled; null when it does not exist. */
-export async function cancelSweep(db: DbClient, id: string): Promise<CancelSweepResult | null> {
+/** Cancels a sweep's queued trials and marks it cancelled; null when it does not exist (in `project`, if given). */
+export async function cancelSweep(db: DbClient, id: string, project?: string): Promise<CancelSweepResult | null> {
   if (!isUuid(id)) return null;
   return inTransaction(db, async (tx) => {
+    const inProject = project === undefined ? Prisma.empty : Prisma.sql`AND project = ${project}`;
     const locked = await tx.$queryRaw<{ status: SweepStatus }[]>`
-      SELECT status FROM "Sweep" WHERE id = ${id}::uuid FOR UPDATE`;
+      SELECT status FROM "Sweep" WHERE id = ${id}::uuid ${inProject} FOR UPDATE`;
     const row = locked[0];
     if (!row) return null;
     if (row.status === 'completed' || row.status === 'failed') {

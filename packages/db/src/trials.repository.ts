@@ -30,9 +30,10 @@ export interface TrialView {
   updatedAt: Date;
 }
 
-export async function getTrial(db: DbClient, id: string): Promise<(TrialView & { epochs: EpochView[] }) | null> {
+/** A trial with its epochs, or null when it does not exist (in a sweep of `project`, if given). */
+export async function getTrial(db: DbClient, id: string, project?: string): Promise<(TrialView & { epochs: EpochView[] }) | null> {
   if (!isUuid(id)) return null;
-  const trial = await db.trial.findUnique({ where: { id } });
+  const trial = await db.trial.findFirst({ where: { id, ...(project === undefined ? {} : { sweep: { project } }) } });
   if (!trial) return null;
   return { ...trial, epochs: await listEpochs(db, id) };
 }
