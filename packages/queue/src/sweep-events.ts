@@ -1,0 +1,156 @@
+import type { Redis } from 'ioredis';
+import type { SweepEvent, SweepFinishedEvent } from '@lrsweep/contracts';
+
+/**
+ * One Redis stream per sweep carries its live events (contracts' SweepEvent) from any worker
+ * or API process to any API instance streaming them. Appends go through two small scripts so
+ * that the stream has a definite end: `sweep.finished` is appended by whoever marks the last
+ * trial finished, and nothing is appended after it, however the processes race.
+ */
+export const SWEEP_EVENTS = {
+  /** Entries kept per sweep (trimmed approximately): ~10 epochs x 10,000 trials. */
+  maxLen: 200_000,
+  /** A live stream expires after a week without events, so an abandoned sweep leaves nothing behind. */
+  liveTtlS: 7 * 24 * 3600,
+  /** Kept this long after `sweep.finished`, for late readers; the REST resources hold everything after. */
+  endedTtlS: 24 * 3600,
+} as const;
+
+export function sweepEventKeys(prefix: string, sweepId: string) {
+  const stream = `${prefix}:events:${sweepId}`;
+  return { stream, finished: `${stream}:finished`, end: `${stream}:end` };
+}
+
+/** Refuses once the end marker exists; returns the new ids followed by the finished-trial count. */
+const APPEND = `
+if redis.call('EXISTS', KEYS[3]) == 1 then return false end
+local n = tonumber(ARGV[3])
+local out = {}
+for i = 1, n do out[i] = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[3 + i]) end
+for i = 4 + n, #ARGV do redis.call('SADD', KEYS[2], ARGV[i]) end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+local finished = redis.call('SCARD', KEYS[2])
+if finished > 0 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
+out[n + 1] = finished
+return out`;
+
+/** Appends the final event once, records its id as the end marker and starts the expiry clock. */
+const END = `
+if redis.call('EXISTS', KEYS[3]) == 1 then return false end
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[3])
+redis.call('SET', KEYS[3], id, 'EX', ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+return id`;
+
+export interface AppendResult {
+  ids: string[];
+  /** Distinct trials marked finished so far (idempotent per trial id). */
+  finishedTrials: number;
+}
+
+/**
+ * Appends `events` and marks `finishedTrialIds` finished, atomically.
+ * @returns null when the sweep's stream has already ended.
+ */
+export async function appendSweepEvents(
+  redis: Redis,
+  prefix: string,
+  sweepId: string,
+  events: SweepEvent[],
+  finishedTrialIds: string[] = [],
+): Promise<AppendResult | null> {
+  const k = sweepEventKeys(prefix, sweepId);
+  const out = (await redis.eval(
+    APPEND,
+    3,
+    k.stream,
+    k.finished,
+    k.end,
+    SWEEP_EVENTS.maxLen,
+    SWEEP_EVENTS.liveTtlS,
+    events.length,
+    ...events.map((e) => JSON.stringify(e)),
+    ...finishedTrialIds,
+  )) as Array<string | number> | null;
+  if (!out) return null;
+  return { ids: out.slice(0, -1).map(String), finishedTrials: Number(out.at(-1)) };
+}
+
+/** Appends `sweep.finished` unless the stream has ended already; returns its id or null. */
+export async function endSweepEvents(redis: Redis, prefix: string, sweepId: string, event: SweepFinishedEvent): Promise<string | null> {
+  const k = sweepEventKeys(prefix, sweepId);
+  const id = await redis.eval(END, 3, k.stream, k.finished, k.end, SWEEP_EVENTS.maxLen, SWEEP_EVENTS.endedTtlS, JSON.stringify(event));
+  return id === null ? null : String(id);
+}
+
+/** Whether the sweep's stream exists, and the id of its final event once it has one. */
+export async function sweepEventsState(redis: Redis, prefix: string, sweepId: string): Promise<{ exists: boolean; endId: string | null }> {
+  const k = sweepEventKeys(prefix, sweepId);
+  const [exists, endId] = await Promise.all([redis.exists(k.stream), redis.get(k.end)]);
+  return { exists: exists === 1, endId };
+}
+
+export interface SweepEventEntry {
+  /** The stream entry id: the SSE `id:`, and what `Last-Event-ID` resumes after. */
+  id: string;
+  event: SweepEvent;
+}
+
+/**
+ * Reads entries after `afterId` (exclusive), waiting up to `blockMs` for the first one. Blocks
+ * its connection meanwhile: call it only on a connection of its own, never the producer's.
+ */
+export async function readSweepEvents(
+  reader: Redis,
+  prefix: string,
+  sweepId: string,
+  afterId: string,
+  { blockMs, count = 500 }: { blockMs: number; count?: number },
+): Promise<SweepEventEntry[]> {
+  const reply = (await reader.xread('COUNT', count, 'BLOCK', blockMs, 'STREAMS', sweepEventKeys(prefix, sweepId).stream, afterId)) as
+    | Array<[string, Array<[string, string[]]>]>
+    | null;
+  const out: SweepEventEntry[] = [];
+  for (const [id, fields] of reply?.[0]?.[1] ?? []) {
+    const raw = fields[fields.indexOf('e') + 1];
+    if (raw === undefined) continue;
+    out.push({ id, event: JSON.parse(raw) as SweepEvent });
+  }
+  return out;
+}
+
+const STREAM_ID = /^(\d{1,20})-(\d{1,20})$/;
+
+/** A Redis stream entry id (`1700000000000-0`), as `Last-Event-ID` must be. */
+export function isStreamId(value: string): boolean {
+  return STREAM_ID.test(value);
+}
+
+/** Orders two stream ids numerically (their parts exceed 2^53, hence BigInt). */
+export function compareStreamIds(a: string, b: string): number {
+  const [, ams = '0', aseq = '0'] = STREAM_ID.exec(a) ?? [];
+  const [, bms = '0', bseq = '0'] = STREAM_ID.exec(b) ?? [];
+  const d = BigInt(ams) - BigInt(bms) || BigInt(aseq) - BigInt(bseq);
+  return d === 0n ? 0 : d < 0n ? -1 : 1;
+}
+
+/**
+ * Appends the events of trials that just finished and, when that makes every trial of the
+ * sweep finished, ends the stream with `finalEvent()` (read fresh, after the last append, so it
+ * reflects every trial). Used by workers as trials end and by the API when a cancel finishes them.
+ */
+export async function appendFinishedTrials(
+  redis: Redis,
+  prefix: string,
+  sweepId: string,
+  events: SweepEvent[],
+  trialIds: string[],
+  totalTrials: number,
+  finalEvent: () => Promise<SweepFinishedEvent | null>,
+): Promise<{ ended: boolean }> {
+  const appended = await appendSweepEvents(redis, prefix, sweepId, events, trialIds);
+  if (!appended || appended.finishedTrials < totalTrials) return { ended: false };
+  const final = await finalEvent();
+  return { ended: final !== null && (await endSweepEvents(redis, prefix, sweepId, final)) !== null };
+}
