@@ -1,5 +1,5 @@
 /** Preference order when nothing is forced: fastest first where it loads at all. */
-export const BACKEND_ORDER = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_ORDER = ['tensorflow-gpu', 'tensorflow', 'blas', 'wasm', 'cpu'] as const;
 /** `noop` trains nothing (queue load tests); it is only used when asked for by name. */
 export const BACKENDS = [...BACKEND_ORDER, 'noop'] as const;
 export type BackendName = (typeof BACKENDS)[number];

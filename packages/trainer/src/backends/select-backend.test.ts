@@ -9,7 +9,7 @@ import { activeBackend, selectBackend } from './select-backend.ts';
 describe('selectBackend', () => {
   it('picks the first backend that loads and says which', async () => {
     const info = await selectBackend();
-    expect(['tensorflow-gpu', 'tensorflow', 'wasm']).toContain(info.name);
+    expect(['tensorflow-gpu', 'tensorflow', 'blas', 'wasm']).toContain(info.name);
     expect(info.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(activeBackend()).toEqual(info);
   });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BackendUnavailableError } from '../errors.ts';
 import { BACKENDS, BACKEND_ORDER, type BackendInfo, type BackendName, type WasmOptions } from './backend.types.ts';
+import { loadBlas, type BlasOptions } from './blas.backend.ts';
 import { loadNative } from './native.backend.ts';
 import { loadWasm } from './wasm.backend.ts';
 
@@ -11,12 +12,19 @@ export function activeBackend(): BackendInfo | null {
   return active;
 }
 
-async function load(name: BackendName, wasm: WasmOptions): Promise<string> {
+/** Per-backend options; each only matters on that backend's first load in a process. */
+export interface BackendOptions extends WasmOptions {
+  blas?: BlasOptions;
+}
+
+async function load(name: BackendName, wasm: BackendOptions): Promise<string> {
   switch (name) {
     case 'tensorflow-gpu':
       return loadNative(true);
     case 'tensorflow':
       return loadNative(false);
+    case 'blas':
+      return loadBlas(wasm.blas, wasm);
     case 'wasm':
       return loadWasm(wasm);
     case 'cpu':
@@ -29,11 +37,12 @@ async function load(name: BackendName, wasm: WasmOptions): Promise<string> {
 
 /**
  * Picks the tfjs backend for this process: `preferred` if given (failing with
- * BackendUnavailableError naming it), otherwise the first of tensorflow-gpu, tensorflow, wasm,
- * cpu that loads. Also turns on tfjs prod mode: it skips per-op debug checks (we check the
- * loss ourselves) and silences the "install tfjs-node" banner.
+ * BackendUnavailableError naming it), otherwise the first of tensorflow-gpu, tensorflow, blas,
+ * wasm, cpu that loads (blas only where its addon was built). Also turns on tfjs prod mode:
+ * it skips per-op debug checks (we check the loss ourselves) and silences the "install
+ * tfjs-node" banner.
  */
-export async function selectBackend(preferred?: string, wasm: WasmOptions = {}): Promise<BackendInfo> {
+export async function selectBackend(preferred?: string, wasm: BackendOptions = {}): Promise<BackendInfo> {
   tf.enableProdMode();
   if (preferred !== undefined) {
     if (!(BACKENDS as readonly string[]).includes(preferred)) {

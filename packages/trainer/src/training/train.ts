@@ -1,4 +1,5 @@
 import { activeBackend, selectBackend } from '../backends/select-backend.ts';
+import { trainBlasTrial } from '../blas/blas-trial.ts';
 import { DATASET_SIZES } from '../datasets/dataset.types.ts';
 import { loadDataset } from '../datasets/load-dataset.ts';
 import { uploadDataset } from './data-tensors.ts';
@@ -39,6 +40,13 @@ export async function trainWith(opts: TrainOptions, createScheduler: SchedulerFa
     return outcomes;
   }
   const dataset = await loadDataset(task.dataset);
+  if (backend.name === 'blas' && task.model.type === 'mlp') {
+    // OpenBLAS products and JS loops, no tfjs; other models fall through to tfjs (wasm).
+    for (let i = 0; i < opts.trials.length; i++) {
+      outcomes.push(await trainBlasTrial({ opts, trialIndex: i, dataset, scheduler: schedulers[i]! }));
+    }
+    return outcomes;
+  }
   const data = uploadDataset(dataset, backend.name === 'tensorflow' || backend.name === 'tensorflow-gpu');
   try {
     for (let i = 0; i < opts.trials.length; i++) {

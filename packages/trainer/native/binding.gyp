@@ -1,0 +1,15 @@
+{
+  "targets": [
+    {
+      "target_name": "lrsweep_blas",
+      "sources": ["src/blas.cc"],
+      "include_dirs": [
+        "<!(node -p \"require('node-addon-api').include_dir\")",
+        "/usr/include/openblas"
+      ],
+      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
+      "cflags_cc": ["-O3", "-std=c++17"],
+      "libraries": ["-lopenblas"]
+    }
+  ]
+}
