@@ -11,6 +11,7 @@ import { trialsRoutes } from './routes/trials.routes.ts';
 import { queueRoutes } from './routes/queue.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { schedulesRoutes } from './routes/schedules.routes.ts';
+import { eventsRoutes } from './routes/events.routes.ts';
 import { workersRoutes } from './routes/workers.routes.ts';
 import { reconcilerPlugin } from './reconciler.ts';
 
@@ -42,6 +43,7 @@ export async function buildApp({ logger, ...services }: AppOptions) {
   await app.register(trialsRoutes, { prefix: '/v1' });
   await app.register(queueRoutes, { prefix: '/v1' });
   await app.register(schedulesRoutes, { prefix: '/v1' });
+  await app.register(eventsRoutes, { prefix: '/v1' });
   await app.register(workersRoutes, { prefix: '/v1' });
   await app.register(reconcilerPlugin);
   return app;

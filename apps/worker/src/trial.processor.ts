@@ -5,6 +5,9 @@ import { createLogger, loadConfig } from '@lrsweep/config';
 import { createDb } from '@lrsweep/db';
 import { selectBackend } from '@lrsweep/trainer';
 import { runTrial, type TrialResult } from './run-trial.ts';
+import { createRedis } from '@lrsweep/queue';
+import { createEventsHooks } from './events.hooks.ts';
+import { createMetricsHooks } from './metrics.hooks.ts';
 
 /**
  * Runs in a child process BullMQ forks (a sandboxed processor): training blocks its thread
@@ -16,6 +19,11 @@ const config = loadConfig();
 const logger = createLogger('worker', config.logLevel).child({ worker: config.workerName });
 const db = createDb(config.databaseUrl, { poolSize: 2 });
 const backend = selectBackend(config.backend);
+// Live events go straight to Redis from here; metrics go to the parent through job progress.
+const eventsRedis = createRedis(config.redisUrl, 'producer');
+eventsRedis.on('error', (err) => logger.warn({ err: err.message }, 'events redis connection error'));
+const eventsHooks = createEventsHooks({ redis: eventsRedis, prefix: config.queuePrefix, db, worker: config.workerName });
+const metricsHooks = createMetricsHooks(db);
 
 export default async function processTrial(job: SandboxedJob<TrialJob>): Promise<TrialResult> {
   // The payload is checked again here: a job written by another version or by hand must not crash a worker.
@@ -24,5 +32,5 @@ export default async function processTrial(job: SandboxedJob<TrialJob>): Promise
     return { state: 'skipped', detail: 'malformed job payload' };
   }
   const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-  return runTrial(job.data.trialId, { db, config, logger, backend: await backend, progress: (p) => job.updateProgress(p) }, lastAttempt);
+  return runTrial(job.data.trialId, { db, config, logger, backend: await backend, progress: (p) => job.updateProgress(p), hooks: [eventsHooks, metricsHooks((p) => job.updateProgress(p))] }, lastAttempt);
 }

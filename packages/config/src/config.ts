@@ -27,6 +27,8 @@ export interface Config {
   workerConcurrency: number;
   /** How this worker names itself in trial records. @defaultValue `${hostname}:${pid}` */
   workerName: string;
+  /** Port of a worker's Prometheus `/metrics` endpoint (on `host`); 0 turns it off. @defaultValue 0 */
+  metricsPort: number;
   /**
    * BullMQ job lock of a worker, in milliseconds; also how often workers look for stalled jobs.
    * A worker killed mid-trial hands its job on after about this long. @defaultValue 60000
@@ -81,6 +83,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     noopEpochMs: integer(env, 'LRSWEEP_NOOP_EPOCH_MS', 0, 0, 3_600_000),
     workerConcurrency: integer(env, 'LRSWEEP_WORKER_CONCURRENCY', 1, 1, 64),
     workerName: env.LRSWEEP_WORKER_NAME || `${hostname()}:${process.pid}`,
+    metricsPort: integer(env, 'LRSWEEP_METRICS_PORT', 0, 0, 65535),
     lockMs: integer(env, 'LRSWEEP_LOCK_MS', 60_000, 1_000, 3_600_000),
     reconcileMs: integer(env, 'LRSWEEP_RECONCILE_MS', 10_000, 0, 3_600_000),
   });

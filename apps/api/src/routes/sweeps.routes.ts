@@ -17,6 +17,7 @@ import { type NewTrial, cancelSweep, createSweepWithTrials, getSweep, leaderboar
 import { createTrialQueue, enqueueTrials, listTrainers, removeTrialJobs, type Queue } from '@lrsweep/queue';
 import { ApiError, invalid, notFound } from '../errors.ts';
 import { planSweep } from '../sweeps/plan-sweep.ts';
+import { publishSweepCancelled, publishSweepCreated } from './events.routes.ts';
 import { leaderboardView, sweepView, trialView } from '../views.ts';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -71,6 +72,7 @@ export const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         objectiveMode: objective.mode,
         trials: trials as NewTrial[],
       });
+      await publishSweepCreated(app, { id: created.id, name: request.body.name, trials: trials.length });
       await enqueueTrials(queueFor(trainer), created.trialIds.map((trialId) => ({ trialId, sweepId: created.id })));
       request.log.info({ sweepId: created.id, trials: trials.length }, 'sweep submitted');
       return reply.status(201).send({ id: created.id, trials: trials.length });
@@ -132,6 +134,7 @@ export const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const sweep = await getSweep(app.db, request.params.id);
       if (!sweep) throw notFound('sweep', request.params.id);
       await removeTrialJobs(queueFor(trainerOf(sweep.spec as CreateSweepBody)), result.cancelledTrialIds);
+      await publishSweepCancelled(app, sweep.id, result, sweep.trials.total);
       return { ...sweepView(sweep), spec: sweep.spec as never };
     },
   );
