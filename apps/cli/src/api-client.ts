@@ -3,7 +3,7 @@
 // code a script can branch on: 2 for what the user can fix (a bad sweep, an unknown id), 1 when
 // the API is unreachable or broken.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { ErrorBody } from '@lrsweep/contracts';
+import type { CreateSweepBody, ErrorBody, SweepSummary, TrialSummary } from '@lrsweep/contracts';
 import { CliError } from './cli-error.ts';
 
 export const DEFAULT_API = 'http://127.0.0.1:3000';
@@ -106,7 +106,8 @@ export function parseApiCommand<O extends Options>(
   try {
     parsed = parseArgs({ args: argv, options: { ...(spec.options ?? ({} as O)), ...shared }, allowPositionals: true, strict: true }) as Parsed<O>;
   } catch (err) {
-    throw new CliError(`${name}: ${(err as Error).message.split('\n')[0]} (see lrsweep ${name} --help)`);
+    // Node's parser adds advice about '--' after the first sentence; the first says what is wrong.
+    throw new CliError(`${name}: ${(err as Error).message.split(/\.\s|\n/)[0]} (see lrsweep ${name} --help)`);
   }
   const common = parsed.values as { api?: string; json?: boolean; help?: boolean };
   if (common.help) {
@@ -129,3 +130,17 @@ export const SHARED_HELP = `  --api URL     the lrsweep API (default: $LRSWEEP_A
 
 /** Path-safe id: an id a user typed goes into the URL as one segment. */
 export const seg = (id: string) => encodeURIComponent(id);
+
+/** Every trial of a sweep (optionally in one state), page by page at the API's largest page size. */
+export async function listAllTrials(client: ApiClient, sweepId: string, state?: string): Promise<TrialSummary[]> {
+  const items: TrialSummary[] = [];
+  for (let page = 1; ; page++) {
+    const query = new URLSearchParams({ page: String(page), pageSize: '500', ...(state ? { state } : {}) });
+    const list = await client.get<{ items: TrialSummary[]; total: number }>(`/v1/sweeps/${seg(sweepId)}/trials?${query}`);
+    items.push(...list.items);
+    if (list.items.length === 0 || items.length >= list.total) return items;
+  }
+}
+
+/** GET /v1/sweeps/:id: the summary and the spec as submitted. */
+export type SweepDetail = SweepSummary & { spec: CreateSweepBody };

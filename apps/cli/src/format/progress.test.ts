@@ -4,11 +4,11 @@ import { estimateEta, formatDuration, percent, progressBar } from './progress.ts
 describe('progressBar', () => {
   it('fills its width in proportion, clamped to 0..1', () => {
     expect(progressBar(0.5, 10)).toBe('[█████░░░░░]');
-    expect(progressBar(0, 4, { ascii: true })).toBe('[....]');
-    expect(progressBar(1, 4, { ascii: true })).toBe('[####]');
-    expect(progressBar(1.7, 4, { ascii: true })).toBe('[####]');
-    expect(progressBar(Number.NaN, 4, { ascii: true })).toBe('[....]');
-    expect(progressBar(3 / 8, 8, { ascii: true })).toBe('[###.....]');
+    expect(progressBar(0, 4)).toBe('[░░░░]');
+    expect(progressBar(1, 4)).toBe('[████]');
+    expect(progressBar(1.7, 4)).toBe('[████]');
+    expect(progressBar(Number.NaN, 4)).toBe('[░░░░]');
+    expect(progressBar(3 / 8, 8)).toBe('[███░░░░░]');
   });
 
   it('rounds percentages down so 100% means done', () => {

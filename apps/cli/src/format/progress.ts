@@ -1,12 +1,8 @@
-/**
- * `[██████░░░░]` for a fraction 0..1, `width` cells between the brackets. Terminals get block
- * characters; `ascii` gives `[######....]` for logs and terminals without them.
- */
-export function progressBar(fraction: number, width: number, opts: { ascii?: boolean } = {}): string {
+/** `[██████░░░░]` for a fraction 0..1, `width` cells between the brackets. */
+export function progressBar(fraction: number, width: number): string {
   const f = Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0;
   const filled = Math.round(f * width);
-  const [on, off] = opts.ascii ? ['#', '.'] : ['█', '░'];
-  return `[${on.repeat(filled)}${off.repeat(width - filled)}]`;
+  return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}]`;
 }
 
 /** `42%`: rounded down, so 100% means really done. */

@@ -15,7 +15,6 @@ export interface WatchFrame {
   width: number;
   /** most running-trial lines to show; the rest are counted in one line */
   maxTrials: number;
-  ascii?: boolean;
 }
 
 export const finishedTrials = (s: SweepSummary) => s.trials.completed + s.trials.failed + s.trials.diverged + s.trials.cancelled;
@@ -29,13 +28,13 @@ export function sweepLine(f: WatchFrame): string {
   if (t.diverged) counts.push(p.red(`diverged ${t.diverged}`));
   if (t.cancelled) counts.push(p.yellow(`cancelled ${t.cancelled}`));
   const eta = f.etaSeconds === null ? '' : `  ETA ${formatDuration(f.etaSeconds)}`;
-  return `${p.bold(s.name)} ${paintState(p, s.status)} ${progressBar(s.progress, 24, { ascii: f.ascii })} ${finishedTrials(s)}/${t.total} trials ${percent(s.progress)}  ${counts.join('  ')}${eta}`;
+  return `${p.bold(s.name)} ${paintState(p, s.status)} ${progressBar(s.progress, 24)} ${finishedTrials(s)}/${t.total} trials ${percent(s.progress)}  ${counts.join('  ')}${eta}`;
 }
 
 /** One line per running trial: its epoch bar, seed and schedule, cut to the terminal's width. */
 export function trialLine(trial: TrialSummary, f: WatchFrame): string {
   const done = Math.min(trial.epochsDone, f.epochs);
-  const head = `  #${String(trial.index).padEnd(4)} ${progressBar(f.epochs > 0 ? done / f.epochs : 0, 10, { ascii: f.ascii })} epoch ${done}/${f.epochs}  seed ${trial.seed}  `;
+  const head = `  #${String(trial.index).padEnd(4)} ${progressBar(f.epochs > 0 ? done / f.epochs : 0, 10)} epoch ${done}/${f.epochs}  seed ${trial.seed}  `;
   const room = f.width - 1 - visibleLength(head);
   return head + truncate(describeSchedule(trial.schedule), Math.max(8, room));
 }

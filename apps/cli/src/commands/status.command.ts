@@ -1,0 +1,73 @@
+// `lrsweep status [ID]`: one sweep in detail, or the recent sweeps as a table.
+import type { SweepSummary } from '@lrsweep/contracts';
+import { CliError } from '../cli-error.ts';
+import { parseApiCommand, seg, SHARED_HELP, type ApiClient, type SweepDetail } from '../api-client.ts';
+import { paintState, type Palette } from '../format/color.ts';
+import { formatTime, print, printJson, stdoutPalette } from '../format/output.ts';
+import { formatDuration, percent, progressBar } from '../format/progress.ts';
+import { renderFields, renderTable } from '../format/table.ts';
+import { finishedTrials } from '../format/watch-view.ts';
+
+const HELP = `usage: lrsweep status [ID] [--limit N]
+
+With a sweep ID: its status, trial counts, progress and times. Without: the most recent
+sweeps, newest first.
+
+options:
+  --limit N     how many recent sweeps to list (default 20, at most 500)
+${SHARED_HELP}`;
+
+export async function run(argv: string[]): Promise<number> {
+  const cmd = parseApiCommand('status', argv, { help: HELP, options: { limit: { type: 'string' } }, positionals: { min: 0, max: 1 } });
+  if (!cmd) return 0;
+  const [id] = cmd.positionals;
+  if (id) return showOne(cmd.client, id, cmd.json);
+  const limit = Number(cmd.values.limit ?? 20);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new CliError(`status: --limit must be an integer 1..500, got '${cmd.values.limit}'`);
+  const list = await cmd.client.get<{ items: SweepSummary[]; total: number }>(`/v1/sweeps?pageSize=${limit}`);
+  if (cmd.json) {
+    printJson(list);
+    return 0;
+  }
+  if (list.items.length === 0) {
+    print('no sweeps yet: submit one with lrsweep submit FILE');
+    return 0;
+  }
+  const p = stdoutPalette();
+  const rows = list.items.map((s) => [s.id, s.name, paintState(p, s.status), `${progressBar(s.progress, 10)} ${percent(s.progress)}`, `${finishedTrials(s)}/${s.trials.total}`, formatTime(s.createdAt)]);
+  print(renderTable([{ header: 'id' }, { header: 'name' }, { header: 'status' }, { header: 'progress' }, { header: 'trials', align: 'right' }, { header: 'created' }], rows));
+  if (list.total > list.items.length) print(p.dim(`(${list.items.length} of ${list.total} sweeps; --limit N shows more)`));
+  return 0;
+}
+
+async function showOne(client: ApiClient, id: string, json: boolean): Promise<number> {
+  const sweep = await client.get<SweepDetail>(`/v1/sweeps/${seg(id)}`);
+  if (json) {
+    printJson(sweep);
+    return 0;
+  }
+  print(sweepFields(sweep, stdoutPalette()));
+  return 0;
+}
+
+/** A sweep as `label  value` lines; submit --watch ends with it too. */
+export function sweepFields(s: SweepDetail, p: Palette): string {
+  const t = s.trials;
+  const counts = (['completed', 'running', 'queued', 'failed', 'diverged', 'cancelled'] as const).filter((k) => t[k] > 0).map((k) => `${t[k]} ${k}`);
+  const took = s.startedAt ? formatDuration(((s.finishedAt ? Date.parse(s.finishedAt) : Date.now()) - Date.parse(s.startedAt)) / 1000) : null;
+  // Read loosely: task kinds grow (built-in datasets, users' own trainers) and this is display only.
+  const task = s.spec.task as { dataset?: string; trainer?: string; epochs: number; optimizer: { type: string; lr: number } };
+  const fields: [string, string][] = [
+    ['id', s.id],
+    ['name', p.bold(s.name)],
+    ['status', paintState(p, s.status)],
+    ['trials', `${t.total}${counts.length ? ` (${counts.join(', ')})` : ''}`],
+    ['progress', `${progressBar(s.progress, 24)} ${percent(s.progress)}`],
+    ['objective', `${s.objective.metric} (${s.objective.mode})`],
+    ['task', `${task.dataset ?? `trainer ${task.trainer}`}, ${task.epochs} epochs, ${task.optimizer.type} lr=${task.optimizer.lr}`],
+    ['created', formatTime(s.createdAt)],
+    ['started', formatTime(s.startedAt)],
+    ['finished', s.finishedAt ? `${formatTime(s.finishedAt)} (took ${took})` : took ? `- (running for ${took})` : '-'],
+  ];
+  return renderFields(fields);
+}

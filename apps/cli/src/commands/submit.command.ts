@@ -1,0 +1,107 @@
+// `lrsweep submit FILE [--watch]`: POST a JSON or YAML sweep file; --watch follows it to the end
+// by polling the REST API (no event stream needed) and prints the leaderboard.
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Leaderboard } from '@lrsweep/contracts';
+import { CliError } from '../cli-error.ts';
+import { listAllTrials, parseApiCommand, seg, SHARED_HELP, type ApiClient, type SweepDetail } from '../api-client.ts';
+import { describeSchedule } from '../describe-schedule.ts';
+import { leaderboardTable } from '../leaderboard-table.ts';
+import { LiveRegion } from '../format/live-region.ts';
+import { print, printJson, stdoutPalette } from '../format/output.ts';
+import { estimateEta, type ProgressSample } from '../format/progress.ts';
+import { finishedTrials, renderWatch } from '../format/watch-view.ts';
+import { readSweepFile } from '../sweep-file.ts';
+
+const HELP = `usage: lrsweep submit FILE [--watch] [--interval SECONDS]
+
+Submits the sweep in FILE (JSON or YAML, the body of POST /v1/sweeps; - reads stdin) and
+prints its id and trial count.
+
+options:
+  --watch          follow the sweep: a progress bar for it and one per running trial, an
+                   ETA, then the leaderboard. Exits 0 when the sweep completes, 1 when it
+                   ends failed or cancelled; Ctrl-C stops watching, not the sweep
+  --interval S     seconds between polls while watching (default 1)
+${SHARED_HELP}`;
+
+const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+
+export async function run(argv: string[]): Promise<number> {
+  const cmd = parseApiCommand('submit', argv, {
+    help: HELP,
+    options: { watch: { type: 'boolean', default: false }, interval: { type: 'string' } },
+    positionals: { min: 1, max: 1 },
+  });
+  if (!cmd) return 0;
+  const interval = Number(cmd.values.interval ?? 1);
+  if (!(interval >= 0.05 && interval <= 3600)) throw new CliError(`submit: --interval must be a number of seconds 0.05..3600, got '${cmd.values.interval}'`);
+  const body = await readSweepFile(cmd.positionals[0]!);
+  const created = await cmd.client.post<{ id: string; trials: number }>('/v1/sweeps', body);
+  if (!cmd.values.watch) {
+    if (cmd.json) printJson(created);
+    else print(`submitted sweep ${created.id}: ${created.trials} trial${created.trials === 1 ? '' : 's'}\nfollow it with: lrsweep status ${created.id}`);
+    return 0;
+  }
+  if (!cmd.json) print(`submitted sweep ${created.id}: ${created.trials} trial${created.trials === 1 ? '' : 's'}`);
+  const sweep = await watch(cmd.client, created.id, interval * 1000, cmd.json);
+  if (!sweep) {
+    process.stderr.write(`\nstopped watching; the sweep keeps running: lrsweep status ${created.id}\n`);
+    return 130;
+  }
+  const board = await cmd.client.get<Leaderboard>(`/v1/sweeps/${seg(created.id)}/leaderboard`);
+  if (cmd.json) printJson({ sweep, leaderboard: board });
+  else printOutcome(sweep, board);
+  return sweep.status === 'completed' ? 0 : 1;
+}
+
+/** Polls until the sweep ends; null when the user pressed Ctrl-C first. */
+async function watch(client: ApiClient, id: string, intervalMs: number, quiet: boolean): Promise<SweepDetail | null> {
+  const region = new LiveRegion(process.stdout);
+  const p = stdoutPalette();
+  const stop = new AbortController();
+  const onInterrupt = () => stop.abort();
+  process.once('SIGINT', onInterrupt);
+  let first: ProgressSample | undefined;
+  try {
+    for (;;) {
+      const sweep = await client.get<SweepDetail>(`/v1/sweeps/${seg(id)}`);
+      const running = sweep.trials.running > 0 ? await listAllTrials(client, id, 'running') : [];
+      const now = { at: Date.now(), finished: finishedTrials(sweep) };
+      first ??= now;
+      if (!quiet) {
+        const frame = {
+          sweep,
+          running,
+          epochs: sweep.spec.task.epochs,
+          etaSeconds: TERMINAL.has(sweep.status) ? null : estimateEta(first, now, sweep.trials.total),
+          palette: p,
+          width: process.stdout.columns ?? 100,
+          maxTrials: Math.max(3, (process.stdout.rows ?? 24) - 4),
+        };
+        // Off a terminal, log a line when the counts change, not every time the ETA ticks.
+        region.draw(renderWatch(frame), `${sweep.status} ${JSON.stringify(sweep.trials)}`);
+      }
+      if (TERMINAL.has(sweep.status)) return sweep;
+      try {
+        await delay(intervalMs, undefined, { signal: stop.signal });
+      } catch {
+        return null;
+      }
+    }
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    region.done();
+  }
+}
+
+function printOutcome(sweep: SweepDetail, board: Leaderboard): void {
+  const p = stdoutPalette();
+  print('');
+  if (board.entries.length > 0) print(leaderboardTable(board) + '\n');
+  const best = board.entries[0];
+  if (best) print(`best: ${p.bold(describeSchedule(best.schedule))}  ${board.metric} ${best.mean.toFixed(4)} ± ${best.std.toFixed(4)} over n=${best.n}`);
+  if (sweep.status !== 'completed') {
+    const t = sweep.trials;
+    process.stderr.write(`lrsweep: sweep ${sweep.id} ended ${sweep.status}: ${t.completed} of ${t.total} trials completed, ${t.failed} failed, ${t.diverged} diverged, ${t.cancelled} cancelled (lrsweep trials ${sweep.id} shows each)\n`);
+  }
+}

@@ -1,0 +1,240 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '../../api/test/stack.ts';
+import { describeSchedule } from '../src/describe-schedule.ts';
+import { parseCsv } from '../src/format/csv.ts';
+
+// The real `lrsweep` binary, run as a user runs it, against a real API on an ephemeral port
+// with two real workers training on spirals: every command's output, exit code and error line.
+
+const bin = fileURLToPath(new URL('../bin/lrsweep.js', import.meta.url));
+
+const sweepYaml = `# 4 schedules x 2 seeds = 8 trials of 4 epochs
+name: cli-spirals
+task:
+  dataset: spirals
+  model: {type: mlp, hidden: [16]}
+  epochs: 4
+  batchSize: 32
+  optimizer: {type: SGD, lr: 0.1, momentum: 0.9}
+schedules:
+  - type: StepLR
+    step_size: 2
+    gamma: {values: [0.5, 0.1]}
+  - {type: CosineAnnealingLR, T_max: 4, eta_min: 0.001}
+  - {type: ReduceLROnPlateau, factor: 0.5, patience: 0}
+seeds: 2
+objective: {metric: val_loss, mode: min}
+`;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+let stack: Stack;
+let api: string;
+let dir: string;
+let sweepId: string;
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { ...process.env, LRSWEEP_API: api, NO_COLOR: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const json = <T = unknown>(run: Run): T => {
+  expect(run.code, run.stderr).toBe(0);
+  return JSON.parse(run.stdout) as T;
+};
+
+beforeAll(async () => {
+  stack = await startStack();
+  await stack.app.listen({ port: 0, host: '127.0.0.1' });
+  api = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
+  dir = await mkdtemp(join(tmpdir(), 'lrsweep-cli-'));
+  await writeFile(join(dir, 'sweep.yaml'), sweepYaml);
+  stack.startWorker();
+  stack.startWorker();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('lrsweep against a running API', () => {
+  it('submits a YAML sweep, watches it to the end and prints the leaderboard', async () => {
+    const run = await cli(['submit', join(dir, 'sweep.yaml'), '--watch', '--interval', '0.2']);
+    expect(run.code, run.stderr).toBe(0);
+    const id = /submitted sweep ([0-9a-f-]{36}): 8 trials/.exec(run.stdout)?.[1];
+    expect(id).toBeDefined();
+    sweepId = id!;
+    // not a terminal: plain progress lines, no cursor movement, no colour
+    expect(run.stdout).not.toMatch(/\x1b\[/);
+    expect(run.stdout).toMatch(/^cli-spirals (queued|running) \[[█░]{24}\] \d\/8 trials \d+% {2}running \d {2}queued \d/m);
+    expect(run.stdout).toMatch(/cli-spirals completed \[█{24}\] 8\/8 trials 100%/);
+    expect(run.stdout).toMatch(/^rank {2}val_loss \(min\) +n {2}schedule$/m);
+    expect(run.stdout).toMatch(/^ +1 {2}\d\.\d{4} ± \d\.\d{4} +2 {2}\S+\(/m);
+    expect(run.stdout).toMatch(/^best: [A-Z]\w+\(.*\) {2}val_loss \d\.\d{4} ± \d\.\d{4} over n=2$/m);
+  });
+
+  it('shows one sweep and the list of sweeps', async () => {
+    const one = await cli(['status', sweepId]);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toMatch(/^status +completed$/m);
+    expect(one.stdout).toMatch(/^trials +8 \(8 completed\)$/m);
+    expect(one.stdout).toMatch(/^finished +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(took \d+/m);
+    expect(json<{ progress: number }>(await cli(['status', sweepId, '--json'])).progress).toBe(1);
+
+    const list = await cli(['status']);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toMatch(new RegExp(`^${sweepId} +cli-spirals +completed +\\[█{10}\\] 100% +8/8 `, 'm'));
+  });
+
+  it('prints the leaderboard as a table, JSON and CSV that agree', async () => {
+    type Board = { metric: string; entries: { rank: number; schedule: Record<string, unknown>; mean: number; std: number; n: number }[] };
+    const board = json<Board>(await cli(['leaderboard', sweepId, '--format', 'json']));
+    expect(board.entries.map((e) => e.rank)).toEqual([1, 2, 3, 4]);
+
+    const table = await cli(['leaderboard', sweepId]);
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(2 + 4);
+    expect(lines[2]).toContain(describeSchedule(board.entries[0]!.schedule));
+
+    const csv = parseCsv((await cli(['leaderboard', sweepId, '--format', 'csv'])).stdout);
+    expect(csv[0]).toEqual(['rank', 'schedule_call', 'schedule', 'metric', 'mode', 'mean', 'std', 'n']);
+    expect(csv.slice(1).map((r) => ({ rank: Number(r[0]), schedule: JSON.parse(r[2]!), mean: Number(r[5]), std: Number(r[6]), n: Number(r[7]) }))).toEqual(
+      board.entries.map(({ rank, schedule, mean, std, n }) => ({ rank, schedule, mean, std, n })),
+    );
+  });
+
+  it('prints the best schedule as a PyTorch call with mean ± std and n', async () => {
+    const board = json<{ entries: { schedule: Record<string, unknown>; mean: number }[] }>(await cli(['leaderboard', sweepId, '--json']));
+    const best = await cli(['best', sweepId]);
+    expect(best.code, best.stderr).toBe(0);
+    const [call, stats] = best.stdout.split('\n');
+    expect(call).toBe(describeSchedule(board.entries[0]!.schedule));
+    expect(stats).toBe(`val_loss ${board.entries[0]!.mean.toFixed(4)} ± ${stats!.split('± ')[1]!.split(' ')[0]} (min) over n=2 seeds`);
+  });
+
+  it('lists every trial, and filters by state', async () => {
+    const table = await cli(['trials', sweepId]);
+    expect(table.code, table.stderr).toBe(0);
+    const rows = table.stdout.trimEnd().split('\n').slice(2);
+    expect(rows).toHaveLength(8);
+    for (const row of rows) expect(row).toMatch(/^ *\d+ {2}completed +\d +4\/4 +\d\.\d{4} +\d\.\d{4} +\d\.\d{4} +\d+\.\d +\S+ {2}[A-Z]\w+\(/);
+
+    expect(json<unknown[]>(await cli(['trials', sweepId, '--state', 'completed', '--json']))).toHaveLength(8);
+    expect((await cli(['trials', sweepId, '--state', 'running'])).stdout).toBe('no running trials\n');
+    const bad = await cli(['trials', sweepId, '--state', 'done']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^lrsweep: trials: --state must be one of queued, running, completed/);
+  });
+
+  it('exports every epoch of every trial as CSV and JSON', async () => {
+    const out = join(dir, 'epochs.csv');
+    const run = await cli(['export', sweepId, '--format', 'csv', '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toBe(`wrote 32 rows (8 trials) to ${out}\n`);
+    const csv = parseCsv(await readFile(out, 'utf8'));
+    expect(csv[0]).toEqual(['sweep_id', 'trial_id', 'trial_index', 'state', 'schedule_call', 'schedule', 'seed', 'epoch', 'lr', 'train_loss', 'val_loss', 'val_acc', 'seconds']);
+    const rows = csv.slice(1);
+    expect(rows).toHaveLength(8 * 4);
+    expect(new Set(rows.map((r) => r[1])).size).toBe(8);
+    for (const r of rows) expect(r[0]).toBe(sweepId);
+    // a schedule survives the CSV quoting as JSON, and the lr column follows it
+    const step = rows.filter((r) => JSON.parse(r[5]!).type === 'StepLR' && JSON.parse(r[5]!).gamma === 0.5 && r[6] === '0');
+    expect(step.map((r) => r[4])).toEqual(Array(4).fill('StepLR(step_size=2, gamma=0.5)'));
+    expect(step.map((r) => Number(r[8]))).toEqual([0.1, 0.1, 0.05, 0.05]);
+
+    const asJson = json<Record<string, unknown>[]>(await cli(['export', sweepId, '--format', 'json']));
+    expect(asJson).toHaveLength(32);
+    expect(asJson[0]).toMatchObject({ sweep_id: sweepId, trial_index: 0, epoch: 0, schedule: { type: expect.any(String) } });
+  });
+
+  it('shows the queue, and the workers or why it cannot', async () => {
+    const q = await cli(['queue']);
+    expect(q.code, q.stderr).toBe(0);
+    expect(q.stdout).toMatch(/^workers +2$/m);
+    expect(json<{ completed: number }>(await cli(['queue', '--json'])).completed).toBe(8);
+
+    const workers = await cli(['workers']);
+    if ((await stack.app.inject({ url: '/v1/workers' })).statusCode === 404) {
+      expect(workers.code).toBe(1);
+      expect(workers.stderr).toMatch(/^lrsweep: the API at http:\/\/127\.0\.0\.1:\d+ does not list workers .*lrsweep queue/);
+      expect(workers.stderr.split('\n')).toHaveLength(2);
+    } else {
+      expect(workers.code, workers.stderr).toBe(0);
+      expect(workers.stdout.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('cancels a sweep: queued trials are removed', async () => {
+    await stack.stopWorkers(); // nothing may start, so every trial is still queued
+    const submitted = json<{ id: string; trials: number }>(await cli(['submit', join(dir, 'sweep.yaml'), '--json']));
+    expect(submitted.trials).toBe(8);
+    const run = await cli(['cancel', submitted.id]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe(`cancelled sweep ${submitted.id} (cli-spirals): 8 trials cancelled; 0 completed kept\n`);
+    expect((await cli(['status', submitted.id])).stdout).toMatch(/^status +cancelled$/m);
+    expect(json<{ waiting: number }>(await cli(['queue', '--json'])).waiting).toBe(0);
+    expect((await cli(['cancel', sweepId])).stdout).toBe(`sweep ${sweepId} is already completed; nothing to cancel\n`);
+  });
+});
+
+describe('lrsweep errors', () => {
+  it('names each bad field of an invalid sweep file and exits 2', async () => {
+    const file = join(dir, 'bad.yaml');
+    await writeFile(file, sweepYaml.replace('step_size: 2', 'step_size: 0').replace('batchSize: 32', 'batchSize: 32\n  colour: blue'));
+    const run = await cli(['submit', file]);
+    expect(run.code).toBe(2);
+    const lines = run.stderr.trimEnd().split('\n');
+    expect(lines).toContain('lrsweep: /task/colour: unknown field');
+    for (const line of lines) expect(line).toMatch(/^lrsweep: \/\S+: /);
+  });
+
+  it('refuses a file that does not parse or does not exist, and an unknown id, with exit 2', async () => {
+    const file = join(dir, 'broken.yaml');
+    await writeFile(file, 'name: x\n  task: [1, 2\n');
+    const broken = await cli(['submit', file]);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(new RegExp(`^lrsweep: ${file}: .*line \\d+.*\\n$`));
+
+    const missing = await cli(['submit', join(dir, 'nope.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(`lrsweep: ${join(dir, 'nope.json')}: no such file\n`);
+
+    const unknown = await cli(['leaderboard', '00000000-0000-4000-8000-000000000000']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('lrsweep: sweep 00000000-0000-4000-8000-000000000000 not found\n');
+  });
+
+  it('says when the API is unreachable and exits 1', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const url = `http://127.0.0.1:${port}`;
+    const run = await cli(['status'], { LRSWEEP_API: url });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(`lrsweep: cannot reach the lrsweep API at ${url}: is \`npx lrsweep serve\` running?\n`);
+    // --api wins over the environment
+    expect((await cli(['queue', '--api', url])).code).toBe(1);
+  });
+});
