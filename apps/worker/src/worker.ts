@@ -3,6 +3,8 @@ import { createLogger, loadConfig, onShutdown, redactUrl } from '@lrsweep/config
 import { pingDatabase } from '@lrsweep/db';
 import { QUEUES, Worker, createRedis, pingRedis } from '@lrsweep/queue';
 import { startMetricsServer, workerMetrics } from './metrics-server.ts';
+import { loadWorkerConfig } from './worker-config.ts';
+import { startExternalWorkers } from './external/external-workers.ts';
 
 const processorFile = fileURLToPath(new URL('./trial.processor.ts', import.meta.url));
 
@@ -10,9 +12,11 @@ const processorFile = fileURLToPath(new URL('./trial.processor.ts', import.meta.
  * Boots one worker process: checks Postgres and Redis, then takes trial jobs and hands each
  * to the sandboxed processor. `gpu` pins the training child to one GPU.
  */
-export async function startWorker(options: { gpu?: number } = {}): Promise<void> {
+export async function startWorker(options: { gpu?: number; trainerFlags?: string[] } = {}): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('worker', config.logLevel).child({ worker: config.workerName });
+  // The operator's trainers (lrsweep.config.yaml, LRSWEEP_CONFIG, --trainer): read before anything connects, so a bad file fails the boot.
+  const workerConfig = loadWorkerConfig({ trainerFlags: options.trainerFlags });
   await pingDatabase(config.databaseUrl);
   await pingRedis(config.redisUrl);
   if (options.gpu !== undefined) process.env.CUDA_VISIBLE_DEVICES = String(options.gpu);
@@ -37,7 +41,10 @@ export async function startWorker(options: { gpu?: number } = {}): Promise<void>
       })
     : undefined;
   if (metrics) logger.info({ url: metrics.url }, 'worker metrics');
+  const external = await startExternalWorkers({ config, logger, workerConfig, connection, gpu: options.gpu });
   onShutdown(logger, [
+    // Scripts are stopped (SIGTERM, then SIGKILL) and their trials given back first, so closing never waits out a long run.
+    ['external trainers', async () => external?.close()],
     ['worker', () => worker.close()],
     ['metrics', async () => metrics?.close()],
     ['redis', () => connection.quit()],
