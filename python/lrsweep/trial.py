@@ -1,0 +1,249 @@
+"""One trial: what to train (epochs, args, optimizer, schedule, seed), and the calls that
+report it back to the worker."""
+
+import json
+import os
+import random
+import signal
+import sys
+import time
+
+from .channel import Channel
+from .schedules import build_optimizer, build_scheduler, natural_interval, scheduler_state
+
+_DEFAULTS = {
+    "id": None,
+    "seed": 0,
+    "epochs": 10,
+    "args": {},
+    "optimizer": {"type": "SGD", "lr": 0.1},
+    "schedule": None,
+    "objective": {"metric": "val_loss", "mode": "min"},
+    "steps_per_epoch": None,
+    "checkpoint_dir": None,
+    "resume": None,
+}
+
+
+def init(defaults=None):
+    """The trial the worker handed over; run by hand (no worker), `defaults` describes it."""
+    fd = os.environ.get("LRSWEEP_FD")
+    if fd is None:
+        spec = dict(_DEFAULTS)
+        spec.update(defaults or {})
+        spec["args"] = dict(_DEFAULTS["args"], **(defaults or {}).get("args", {}))
+        return Trial(spec, None)
+    trial = Trial.__new__(Trial)
+    channel = Channel(int(fd), trial._request_stop)
+    spec = dict(_DEFAULTS)
+    spec.update(channel.receive_init())
+    # Defaults fill args the sweep did not set, so a script's own defaults live in one place.
+    spec["args"] = dict((defaults or {}).get("args", {}), **spec.get("args") or {})
+    Trial.__init__(trial, spec, channel)
+    # The worker stops a trial with SIGTERM (cancel, shutdown): finish the epoch, then stop.
+    signal.signal(signal.SIGTERM, lambda *_: trial._request_stop())
+    return trial
+
+
+class Trial:
+    def __init__(self, spec, channel):
+        self.id = spec["id"]
+        self.seed = spec["seed"]
+        self.epochs = spec["epochs"]
+        self.args = spec["args"]
+        self.objective = spec["objective"]
+        self._spec = spec
+        self._channel = channel
+        self._stop = False
+        self._optimizer = None
+        self._interval = "epoch"
+        self._epoch_start_lr = None
+        self._stepped = False
+        self._capture_on_step = False
+        self._last_epoch = None
+        self._clock = time.monotonic()
+        self.restored = None
+        random.seed(self.seed)
+        if "torch" in sys.modules:
+            sys.modules["torch"].manual_seed(self.seed)
+        if "numpy" in sys.modules:
+            sys.modules["numpy"].random.seed(self.seed)
+
+    # -- what to train ----------------------------------------------------------------
+
+    @property
+    def schedule(self):
+        """The schedule spec (PyTorch class name and arguments; expressions arrive as tables)."""
+        return self._spec["schedule"]
+
+    @property
+    def optimizer_spec(self):
+        """The sweep's optimizer: {"type": "SGD", "lr": 0.1, "momentum": 0.9, ...}."""
+        return self._spec["optimizer"]
+
+    @property
+    def interval(self):
+        """'step' when the schedule steps per optimizer step (OneCycleLR, CyclicLR), else 'epoch'."""
+        return self._interval
+
+    def optimizer(self, params):
+        """The sweep's optimizer (torch.optim.SGD/Adam/AdamW with its hyperparameters) over params."""
+        self._optimizer = build_optimizer(self._spec["optimizer"], params)
+        return self._optimizer
+
+    def scheduler(self, optimizer, steps_per_epoch=None):
+        """The sweep's schedule as real torch.optim.lr_scheduler objects on `optimizer`."""
+        import torch.optim.lr_scheduler as lr_scheduler
+
+        self._optimizer = optimizer
+        spec = self._spec["schedule"] or {"type": "LambdaLR", "lr_lambda": {"table": [1.0] * (self.epochs + 1)}}
+        self._interval = natural_interval(spec)
+        sched = build_scheduler(spec, optimizer, self.epochs, steps_per_epoch or self._spec["steps_per_epoch"])
+        self._plateau = isinstance(sched, lr_scheduler.ReduceLROnPlateau)
+        self._epoch_start_lr = self._lr()
+        self._send({"type": "schedule", "interval": self._interval, "steps_per_epoch": steps_per_epoch})
+        return sched
+
+    # -- the loop -----------------------------------------------------------------------
+
+    def step_batch(self, sched):
+        """Call after every optimizer.step(): steps a per-step schedule, leaves others alone."""
+        if self._interval == "step":
+            sched.step()
+
+    def step(self, sched, metric=None, **metrics):
+        """Call once per epoch: steps a per-epoch schedule; ReduceLROnPlateau gets `metric`
+        (or the objective's value among the keyword metrics, e.g. val_loss=...)."""
+        value = metrics.get(self.objective["metric"], metric)
+        if self._interval == "epoch":
+            if getattr(self, "_plateau", False):
+                if value is None:
+                    raise ValueError("lrsweep: ReduceLROnPlateau needs the metric: trial.step(sched, val_loss)")
+                sched.step(value)
+            else:
+                sched.step()
+        self._stepped = True
+        if self._capture_on_step:
+            # report() came first this epoch: the lr after stepping is the next epoch's.
+            self._epoch_start_lr = self._lr()
+            self._capture_on_step = False
+
+    def report(self, epoch, train_loss, val_loss, val_acc, lr=None):
+        """Records epoch `epoch` (0-based). The lr is the optimizer's at the start of the epoch
+        (a script without a torch optimizer passes `lr` itself)."""
+        now = time.monotonic()
+        if lr is None:
+            lr = self._epoch_start_lr if self._epoch_start_lr is not None else self._lr()
+        if lr is None:
+            raise ValueError("lrsweep: no optimizer to read the lr from: call trial.scheduler(optimizer) or pass lr=")
+        row = {
+            "type": "report",
+            "epoch": int(epoch),
+            "lr": float(lr),
+            "train_loss": float(train_loss),
+            "val_loss": float(val_loss),
+            "val_acc": float(val_acc),
+            "seconds": now - self._clock,
+        }
+        self._clock = now
+        self._last_epoch = int(epoch)
+        if self._channel is None:
+            print("lrsweep: " + " ".join("%s=%s" % (k, v) for k, v in row.items() if k != "type"), file=sys.stderr)
+        else:
+            self._send(row)
+        # step() before report() (the usual order) left the optimizer at the next epoch's lr.
+        if self._stepped:
+            self._epoch_start_lr = self._lr()
+        else:
+            self._capture_on_step = True
+        self._stepped = False
+
+    def should_stop(self):
+        """True once the trial is cancelled or the worker is stopping: end the loop."""
+        return self._stop
+
+    # -- resume -------------------------------------------------------------------------
+
+    def checkpoint(self, model=None, optimizer=None, sched=None, **state):
+        """Saves what a retried trial resumes from. torch objects go through torch.save;
+        `state` (plain JSON values) is handed back as trial.restored by restore()."""
+        directory = self._spec["checkpoint_dir"]
+        if directory is None or self._last_epoch is None:
+            return None
+        payload = {
+            "epoch": self._last_epoch,
+            "epoch_start_lr": self._epoch_start_lr,
+            "random": random.getstate(),
+            "state": state,
+        }
+        torch_objects = model is not None or optimizer is not None or sched is not None
+        path = os.path.join(directory, "checkpoint.pt" if torch_objects else "checkpoint.json")
+        tmp = path + ".tmp"
+        if torch_objects:
+            import torch
+
+            payload.update(
+                model=model.state_dict() if model is not None else None,
+                optimizer=optimizer.state_dict() if optimizer is not None else None,
+                scheduler=scheduler_state(sched) if sched is not None else None,
+                torch_rng=torch.get_rng_state(),
+            )
+            torch.save(payload, tmp)
+        else:
+            payload["random"] = _jsonable(payload["random"])
+            with open(tmp, "w") as f:
+                json.dump(payload, f)
+        os.replace(tmp, path)  # a crash mid-write leaves the previous checkpoint intact
+        self._send({"type": "checkpoint", "epoch": self._last_epoch, "path": path})
+        return path
+
+    def restore(self, model=None, optimizer=None, sched=None):
+        """Loads the last checkpoint of an earlier attempt; returns the epoch to start from."""
+        resume = self._spec["resume"]
+        if not resume:
+            return 0
+        path = resume["path"]
+        if path.endswith(".json"):
+            with open(path) as f:
+                payload = json.load(f)
+            payload["random"] = _tupled(payload["random"])
+        else:
+            import torch
+
+            try:
+                payload = torch.load(path, map_location="cpu", weights_only=False)
+            except TypeError:  # torch before weights_only
+                payload = torch.load(path, map_location="cpu")
+            if model is not None:
+                model.load_state_dict(payload["model"])
+            if optimizer is not None:
+                optimizer.load_state_dict(payload["optimizer"])
+            if sched is not None and payload.get("scheduler") is not None:
+                sched.load_state_dict(payload["scheduler"])
+            torch.set_rng_state(payload["torch_rng"])
+        random.setstate(payload["random"])
+        self._epoch_start_lr = payload["epoch_start_lr"]
+        self._last_epoch = payload["epoch"]
+        self.restored = payload["state"]
+        self._clock = time.monotonic()
+        return payload["epoch"] + 1
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _lr(self):
+        return None if self._optimizer is None else float(self._optimizer.param_groups[0]["lr"])
+
+    def _send(self, message):
+        if self._channel is not None:
+            self._channel.send(message)
+
+    def _request_stop(self):
+        self._stop = True
+
+
+def _jsonable(value):
+    return [_jsonable(v) for v in value] if isinstance(value, (list, tuple)) else value
+
+
+def _tupled(value):
+    return tuple(_tupled(v) for v in value) if isinstance(value, list) else value
