@@ -6,13 +6,16 @@ import type { Logger } from 'pino';
  * signal or the deadline exits at once, so a stuck close never keeps a pod alive.
  */
 export function onShutdown(logger: Logger, steps: Array<[string, () => Promise<unknown>]>, timeoutMs = 30_000): void {
-  let stopping = false;
+  let stoppingSince = 0;
   const stop = async (signal: string) => {
-    if (stopping) {
+    // Ctrl-C in a terminal reaches a child both from the TTY and from a parent that forwards
+    // it (`lrsweep serve`); only a second signal well after the first means "force".
+    if (stoppingSince && Date.now() - stoppingSince < 2_000) return;
+    if (stoppingSince) {
       logger.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     logger.info({ signal }, 'shutting down');
     const deadline = setTimeout(() => {
       logger.error({ timeoutMs }, 'shutdown timed out');
@@ -29,6 +32,6 @@ export function onShutdown(logger: Logger, steps: Array<[string, () => Promise<u
     logger.info('stopped');
     process.exit(0);
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
 }
