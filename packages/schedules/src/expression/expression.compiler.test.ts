@@ -140,6 +140,28 @@ describe('rejected inputs name the offending column', () => {
     }
   });
 
+  it.each([
+    ['a long expression', '1+'.repeat(5000) + '1', /longer than 1000 characters/],
+    ['deep parentheses', '('.repeat(150) + '1' + ')'.repeat(150), /nests deeper than 100/],
+    ['a chain of unary minus', '-'.repeat(300) + '1', /nests deeper than 100/],
+    ['a chain of not', 'not '.repeat(150) + '1', /nests deeper than 100/],
+    ['a tower of powers', '2 ** '.repeat(150) + '1', /nests deeper than 100/],
+  ])('refuses %s before it can exhaust the stack', (_what, src, reason) => {
+    expect(() => compileLrLambda(src)).toThrow(reason);
+    try {
+      compileLrLambda(src);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ExpressionError);
+      // The error quotes the expression; a refused one must not echo a megabyte back.
+      expect((err as Error).message.length).toBeLessThan(Math.min(src.length, 400) + 200);
+    }
+  });
+
+  it('accepts nesting and length within the limits', () => {
+    expect(compileLrLambda('('.repeat(90) + 'epoch' + ')'.repeat(90))(3)).toBe(3);
+    expect(compileLrLambda('-'.repeat(90) + '1')(0)).toBe(1);
+  });
+
   it('never evaluates through Function or eval', () => {
     const f = compileLrLambda('epoch * 2');
     expect(f.toString()).not.toMatch(/eval|Function/);

@@ -28,13 +28,24 @@ export interface CompileOptions {
   path?: string;
 }
 
+/** Longer than any schedule formula; keeps one request from buying seconds of parsing. */
+export const MAX_EXPRESSION_LENGTH = 1000;
+/** Nested parentheses, calls and unary operators; Python itself stops at 200 parentheses. */
+export const MAX_EXPRESSION_NESTING = 100;
+
 export function compileExpression(source: string, options: CompileOptions = {}): Compiled {
-  return new Parser(source, options.variable ?? 'epoch', options.path ?? '').parse();
+  const path = options.path ?? '';
+  if (source.length > MAX_EXPRESSION_LENGTH) {
+    // The error quotes the expression: quote the start, not a megabyte of it.
+    throw new ExpressionError(path, `SyntaxError: the expression is longer than ${MAX_EXPRESSION_LENGTH} characters`, MAX_EXPRESSION_LENGTH, source.slice(0, 40) + '...');
+  }
+  return new Parser(source, options.variable ?? 'epoch', path).parse();
 }
 
 class Parser {
   private readonly tokens: Token[];
   private pos = 0;
+  private depth = 0;
 
   constructor(
     private readonly src: string,
@@ -94,7 +105,21 @@ class Parser {
     };
   }
 
+  /** Runs a recursive step one level deeper, refusing what would otherwise overflow the stack. */
+  private nested<T>(step: () => T): T {
+    if (++this.depth > MAX_EXPRESSION_NESTING) this.fail(`SyntaxError: the expression nests deeper than ${MAX_EXPRESSION_NESTING} levels`, this.peek());
+    try {
+      return step();
+    } finally {
+      this.depth--;
+    }
+  }
+
   private expr(): Compiled {
+    return this.nested(() => this.conditional());
+  }
+
+  private conditional(): Compiled {
     if (this.isWord('lambda')) this.fail("SyntaxError: 'lambda' is not allowed", this.peek());
     const body = this.orTest();
     if (!this.isWord('if')) return body;
@@ -137,7 +162,7 @@ class Parser {
   private notTest(): Compiled {
     if (this.isWord('not')) {
       this.next();
-      const inner = this.notTest();
+      const inner = this.nested(() => this.notTest());
       return (x) => (inner(x) === 0 ? 1 : 0);
     }
     return this.comparison();
@@ -196,12 +221,12 @@ class Parser {
   private factor(): Compiled {
     if (this.isOp('-')) {
       this.next();
-      const inner = this.factor();
+      const inner = this.nested(() => this.factor());
       return (x) => -inner(x);
     }
     if (this.isOp('+')) {
       this.next();
-      return this.factor();
+      return this.nested(() => this.factor());
     }
     return this.power();
   }
@@ -211,7 +236,7 @@ class Parser {
     if (!this.isOp('**')) return base;
     const t = this.next();
     // The exponent is a unary-level factor: `2 ** -1` works and `2 ** 3 ** 2` nests to the right.
-    const exponent = this.factor();
+    const exponent = this.nested(() => this.factor());
     return this.guard(t, pyPow, base, exponent);
   }
 
