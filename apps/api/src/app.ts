@@ -6,6 +6,8 @@ import type { Logger } from '@lrsweep/config';
 import { installErrorHandler } from './errors.ts';
 import { schemaCompiler } from './validation.ts';
 import { servicesPlugin, type Services } from './plugins/services.plugin.ts';
+import { securityPlugin } from './plugins/security.plugin.ts';
+import { authPlugin } from './plugins/auth.plugin.ts';
 import { sweepsRoutes } from './routes/sweeps.routes.ts';
 import { trialsRoutes } from './routes/trials.routes.ts';
 import { queueRoutes } from './routes/queue.routes.ts';
@@ -29,6 +31,11 @@ export async function buildApp({ logger, ...services }: AppOptions) {
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(schemaCompiler());
   installErrorHandler(app);
+  await app.register(servicesPlugin, services);
+  // Before any route: headers, CORS, the JSON parser and auth are global hooks, and rate
+  // limits attach to each route as it is added, so /docs and every route after are covered.
+  await app.register(securityPlugin);
+  await app.register(authPlugin);
 
   await app.register(swagger, {
     openapi: {
@@ -36,7 +43,6 @@ export async function buildApp({ logger, ...services }: AppOptions) {
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  await app.register(servicesPlugin, services);
 
   await app.register(healthRoutes);
   await app.register(sweepsRoutes, { prefix: '/v1' });

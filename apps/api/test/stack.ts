@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { createTestDatabase } from '@lrsweep/db/testing';
 import { connectRedis, createRedis, createTrialQueue } from '@lrsweep/queue';
 import { createLogger, loadConfig } from '@lrsweep/config';
+import type { DestinationStream } from 'pino';
 import { buildApp } from '../src/app.ts';
 
 const require = createRequire(import.meta.url);
@@ -13,7 +14,16 @@ const require = createRequire(import.meta.url);
  * BullMQ prefix on the shared Redis, the API built in-process (tests call inject), and real
  * worker processes started exactly as `lrsweep worker` starts them.
  */
-export async function startStack(opts: { maxTrials?: number } = {}) {
+export async function startStack(
+  opts: {
+    maxTrials?: number;
+    env?: Record<string, string>;
+    /** `required` turns API keys on, as on a non-loopback address (LRSWEEP_AUTH). */
+    auth?: 'required';
+    /** Where the API's log lines go, at `level`; nowhere by default. */
+    log?: { to: DestinationStream; level: string };
+  } = {},
+) {
   const database = await createTestDatabase();
   const prefix = `lrsweep-test-${randomUUID().slice(0, 8)}`;
   const env = {
@@ -22,6 +32,11 @@ export async function startStack(opts: { maxTrials?: number } = {}) {
     LRSWEEP_QUEUE_PREFIX: prefix,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     LRSWEEP_MAX_TRIALS: String(opts.maxTrials ?? 10_000),
+    // Suites poll; only the rate-limit test wants a limit it can reach.
+    LRSWEEP_RATE_LIMIT: '100000',
+    ...(opts.auth ? { LRSWEEP_AUTH: opts.auth } : {}),
+    // Overrides for the API and every worker alike (REDIS_URL, LRSWEEP_LOCK_MS, LRSWEEP_BACKEND...).
+    ...opts.env,
   };
   const config = loadConfig(env);
   const workers: ChildProcess[] = [];
@@ -30,7 +45,7 @@ export async function startStack(opts: { maxTrials?: number } = {}) {
     const redis = await connectRedis(createRedis(config.redisUrl, 'producer'));
     const trialQueue = createTrialQueue(redis, prefix);
     const { createDb } = await import('@lrsweep/db');
-    return buildApp({ logger: createLogger('api-test', 'silent'), db: createDb(database.url), trialQueue, redis, config });
+    return buildApp({ logger: opts.log ? createLogger('api-test', opts.log.level, opts.log.to) : createLogger('api-test', 'silent'), db: createDb(database.url), trialQueue, redis, config });
   }
   let app = await buildApi();
 
@@ -39,6 +54,8 @@ export async function startStack(opts: { maxTrials?: number } = {}) {
       return app;
     },
     db: database.db,
+    /** For processes that talk to the database directly (`lrsweep keys`, `lrsweep migrate`). */
+    databaseUrl: database.url,
     prefix,
     /** Starts a real worker process (`lrsweep worker`) against this stack. */
     startWorker(extraEnv: Record<string, string> = {}): ChildProcess {

@@ -10,6 +10,7 @@ const commands: Record<string, Command> = {
   api: { describe: 'run the API alone (--port P --host H)', load: () => import('./commands/api.command.ts') },
   worker: { describe: 'run one training worker (--gpu N), or one per GPU (--gpus 0,1,2,3)', load: () => import('./commands/worker.command.ts') },
   migrate: { describe: 'apply prisma/migrations to DATABASE_URL', load: () => import('./commands/migrate.command.ts') },
+  keys: { describe: 'API keys: create --project P, list, revoke ID (against DATABASE_URL)', load: () => import('./commands/keys.command.ts') },
   submit: { describe: 'submit a JSON or YAML sweep file (--watch: follow it to the leaderboard)', load: () => import('./commands/submit.command.ts') },
   status: { describe: 'one sweep in detail, or the recent sweeps', load: () => import('./commands/status.command.ts') },
   leaderboard: { describe: "a sweep's schedules ranked over seeds (--format table|json|csv)", load: () => import('./commands/leaderboard.command.ts') },

@@ -27,6 +27,18 @@ export interface Config {
   workerConcurrency: number;
   /** How this worker names itself in trial records. @defaultValue `${hostname}:${pid}` */
   workerName: string;
+  /**
+   * `required`: every request but /healthz and /readyz needs an API key. `auto`: required
+   * whenever the API listens on a non-loopback address, off on 127.0.0.1 / ::1 / localhost.
+   * There is deliberately no `off`: a reachable API always checks keys. @defaultValue auto
+   */
+  auth: 'auto' | 'required';
+  /** Requests per API key (per client IP when auth is off) in each `rateLimitWindowMs`; 0 turns limits off. @defaultValue 600 */
+  rateLimitMax: number;
+  /** @defaultValue 60000 */
+  rateLimitWindowMs: number;
+  /** Browser origins allowed to call the API cross-origin (`https://a.example`); none by default. @defaultValue [] */
+  corsOrigins: string[];
   /** Port of a worker's Prometheus `/metrics` endpoint (on `host`); 0 turns it off. @defaultValue 0 */
   metricsPort: number;
   /**
@@ -70,6 +82,29 @@ function url(env: Env, name: string, fallback: string, protocols: string[]): str
   return raw;
 }
 
+function authSetting(env: Env): 'auto' | 'required' {
+  const raw = env.LRSWEEP_AUTH || 'auto';
+  if (raw !== 'auto' && raw !== 'required') throw new ConfigError('LRSWEEP_AUTH', `must be 'required' or 'auto', got '${raw}'`);
+  return raw;
+}
+
+/** Comma-separated origins, each exactly `scheme://host[:port]` as browsers send it in `Origin`. */
+function origins(env: Env, name: string): string[] {
+  const list = (env[name] ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '');
+  for (const origin of list) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError(name, `'${origin}' is not an origin like https://app.example.com (no path, no trailing slash)`);
+    }
+  }
+  return list;
+}
+
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   return Object.freeze({
     databaseUrl: url(env, 'DATABASE_URL', 'postgresql://postgres@127.0.0.1:5432/lrsweep', ['postgresql:', 'postgres:']),
@@ -83,6 +118,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     noopEpochMs: integer(env, 'LRSWEEP_NOOP_EPOCH_MS', 0, 0, 3_600_000),
     workerConcurrency: integer(env, 'LRSWEEP_WORKER_CONCURRENCY', 1, 1, 64),
     workerName: env.LRSWEEP_WORKER_NAME || `${hostname()}:${process.pid}`,
+    auth: authSetting(env),
+    rateLimitMax: integer(env, 'LRSWEEP_RATE_LIMIT', 600, 0, 1_000_000),
+    rateLimitWindowMs: integer(env, 'LRSWEEP_RATE_LIMIT_WINDOW_MS', 60_000, 1_000, 86_400_000),
+    corsOrigins: origins(env, 'LRSWEEP_CORS_ORIGINS'),
     metricsPort: integer(env, 'LRSWEEP_METRICS_PORT', 0, 0, 65535),
     lockMs: integer(env, 'LRSWEEP_LOCK_MS', 60_000, 1_000, 3_600_000),
     reconcileMs: integer(env, 'LRSWEEP_RECONCILE_MS', 10_000, 0, 3_600_000),

@@ -66,6 +66,7 @@ export const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw new ApiError('LRS_UNAVAILABLE', 'the queue (Redis) is unreachable; nothing was written, retry shortly', 503);
       });
       const created = await createSweepWithTrials(app.db, {
+        project: request.project,
         name: request.body.name,
         spec: request.body,
         objectiveMetric: objective.metric,
@@ -81,12 +82,12 @@ export const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/sweeps', { schema: { summary: 'List sweeps, newest first', querystring: PageQuery, response: { 200: SweepList, ...errors } } }, async (request) => {
     const { page = 1, pageSize = 50 } = request.query;
-    const { items, total } = await listSweeps(app.db, { page, pageSize });
+    const { items, total } = await listSweeps(app.db, { project: request.project, page, pageSize });
     return { items: items.map(sweepView), total };
   });
 
   app.get('/sweeps/:id', { schema: { summary: 'One sweep with trial counts', params: IdParams, response: { 200: SweepDetail, ...errors } } }, async (request) => {
-    const sweep = await getSweep(app.db, request.params.id);
+    const sweep = await getSweep(app.db, request.params.id, request.project);
     if (!sweep) throw notFound('sweep', request.params.id);
     return { ...sweepView(sweep), spec: sweep.spec as never };
   });
@@ -95,7 +96,7 @@ export const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/sweeps/:id/trials',
     { schema: { summary: "A sweep's trials", params: IdParams, querystring: TrialListQuery, response: { 200: TrialList, ...errors } } },
     async (request) => {
-      const sweep = await getSweep(app.db, request.params.id);
+      const sweep = await getSweep(app.db, request.params.id, request.project);
       if (!sweep) throw notFound('sweep', request.params.id);
       const { page = 1, pageSize = 50, state } = request.query;
       const { items, total } = await listTrials(app.db, request.params.id, { page, pageSize, state });
@@ -107,7 +108,7 @@ export const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/sweeps/:id/leaderboard',
     { schema: { summary: 'Schedules ranked by the mean final objective over seeds', params: IdParams, response: { 200: Leaderboard, ...errors } } },
     async (request) => {
-      const board = await leaderboard(app.db, request.params.id);
+      const board = await leaderboard(app.db, request.params.id, request.project);
       if (!board) throw notFound('sweep', request.params.id);
       return leaderboardView(board);
     },
@@ -117,7 +118,7 @@ export const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/sweeps/:id/best',
     { schema: { summary: 'The best schedule so far', params: IdParams, response: { 200: Type.Intersect([LeaderboardEntry, Type.Object({ metric: Type.String(), mode: Type.String() })]), ...errors } } },
     async (request) => {
-      const board = await leaderboard(app.db, request.params.id);
+      const board = await leaderboard(app.db, request.params.id, request.project);
       if (!board) throw notFound('sweep', request.params.id);
       const best = leaderboardView(board).entries[0];
       if (!best) throw new ApiError('LRS_NO_RESULTS', 'no trial of this sweep has completed yet', 404);
@@ -129,9 +130,9 @@ export const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/sweeps/:id/cancel',
     { schema: { summary: 'Cancel: queued trials are removed, running ones stop at their next epoch', params: IdParams, response: { 200: SweepDetail, ...errors } } },
     async (request) => {
-      const result = await cancelSweep(app.db, request.params.id);
+      const result = await cancelSweep(app.db, request.params.id, request.project);
       if (!result) throw notFound('sweep', request.params.id);
-      const sweep = await getSweep(app.db, request.params.id);
+      const sweep = await getSweep(app.db, request.params.id, request.project);
       if (!sweep) throw notFound('sweep', request.params.id);
       await removeTrialJobs(queueFor(trainerOf(sweep.spec as CreateSweepBody)), result.cancelledTrialIds);
       await publishSweepCancelled(app, sweep.id, result, sweep.trials.total);

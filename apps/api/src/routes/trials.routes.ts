@@ -16,7 +16,7 @@ export const trialsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const trial = await getTrial(app.db, request.params.id);
+      const trial = await getTrial(app.db, request.params.id, request.project);
       if (!trial) throw notFound('trial', request.params.id);
       return trialDetailView(trial);
     },

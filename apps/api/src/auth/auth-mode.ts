@@ -1,0 +1,32 @@
+import { isIP } from 'node:net';
+import type { Config } from '@lrsweep/config';
+
+/** The project a request acts in when auth is off (Sweep.project's default). */
+export const DEFAULT_PROJECT = 'default';
+
+/**
+ * Routes anyone may call in every mode, by route pattern: probes and load balancers have no
+ * key. Everything else, including routes added later (/metrics, /admin/queues, /docs, the
+ * dashboard), needs a key whenever auth is on: adding a route never opens it by accident.
+ */
+export const OPEN_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
+
+/**
+ * Routes that also take the key as `?key=`: a browser's EventSource cannot send headers.
+ * Only these, because URLs end up in browser history and proxy logs (ours scrub it).
+ */
+export const QUERY_KEY_ROUTES: ReadonlySet<string> = new Set(['/v1/sweeps/:id/events']);
+
+/** Whether `host` only accepts connections from this machine (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost') return true;
+  if (isIP(h) === 4) return h.startsWith('127.');
+  if (isIP(h) === 6) return h === '::1' || h === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(h);
+  return false;
+}
+
+/** Auth is on when configured, and always when the API is reachable from other machines. */
+export function authRequired(config: Pick<Config, 'auth' | 'host'>): boolean {
+  return config.auth === 'required' || !isLoopbackHost(config.host);
+}
