@@ -5,7 +5,8 @@ export class OutputTail {
   constructor(private readonly limit = 4_000) {}
 
   push(chunk: Buffer | string): void {
-    this.text += chunk.toString();
+    // Postgres text cannot hold NUL; invalid UTF-8 already decodes to U+FFFD.
+    this.text += chunk.toString().replaceAll('\u0000', '\ufffd');
     if (this.text.length > 2 * this.limit) this.text = this.text.slice(-this.limit);
   }
 

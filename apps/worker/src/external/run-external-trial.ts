@@ -212,7 +212,8 @@ export async function runExternalTrial(trialId: string, ctx: ExternalTrialContex
     await cleanUp();
     return end({ state: 'failed', detail: error }, { state: 'failed', error });
   }
-  const f = last as Row | null;
+  // A script resumed after its last epoch was checkpointed has nothing left to report.
+  const f = (last as Row | null) ?? (exit.code === 0 && resume ? await lastStoredRow(db, trialId) : null);
   if (exit.code === 0 && f) {
     await cleanUp();
     return end(
@@ -234,4 +235,9 @@ export async function runExternalTrial(trialId: string, ctx: ExternalTrialContex
 function metricOf(row: { train_loss?: number; val_loss?: number; val_acc?: number; trainLoss?: number; valLoss?: number; valAcc?: number }, metric: Metric): number {
   const v = metric === 'val_acc' ? (row.val_acc ?? row.valAcc) : metric === 'train_loss' ? (row.train_loss ?? row.trainLoss) : (row.val_loss ?? row.valLoss);
   return v ?? NaN;
+}
+
+async function lastStoredRow(db: PrismaClient, trialId: string): Promise<Row | null> {
+  const e = (await withRetry('epochs', () => listEpochs(db, trialId))).at(-1);
+  return e ? { type: 'report', epoch: e.epoch, lr: e.lr, train_loss: e.trainLoss, val_loss: e.valLoss, val_acc: e.valAcc, seconds: e.seconds } : null;
 }
