@@ -61,5 +61,5 @@ export function installErrorHandler(app: FastifyInstance): void {
 
 function isUnavailable(error: Error): boolean {
   const text = `${error.name} ${error.message} ${(error as { code?: string }).code ?? ''}`;
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection is closed|Can't reach database|P1001|P1017|terminating connection|Stream isn't writeable/i.test(text);
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection is closed|Can't reach database|P1001|P1017|terminating connection|Connection terminated|not queryable|Stream isn't writeable/i.test(text);
 }

@@ -58,8 +58,8 @@ export async function startStack(
     databaseUrl: database.url,
     prefix,
     /** Starts a real worker process (`lrsweep worker`) against this stack. */
-    startWorker(extraEnv: Record<string, string> = {}): ChildProcess {
-      const child = spawn(process.execPath, ['--import', 'tsx', require.resolve('@lrsweep/worker/main')], {
+    startWorker(extraEnv: Record<string, string> = {}, args: string[] = []): ChildProcess {
+      const child = spawn(process.execPath, ['--import', 'tsx', require.resolve('@lrsweep/worker/main'), ...args], {
         env: { ...env, ...extraEnv },
         stdio: ['ignore', 'inherit', 'inherit'],
       });

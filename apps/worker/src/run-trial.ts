@@ -1,7 +1,7 @@
 import type { CreateSweepBody, Metric } from '@lrsweep/contracts';
 import type { Config, Logger } from '@lrsweep/config';
-import { claimTrial, finishTrial, isTrialCancelled, recordEpoch, refreshSweepStatus, saveCheckpoint, type PrismaClient, type SweepStatus } from '@lrsweep/db';
-import { train, type Checkpoint, type EpochRow, type TrainTask } from '@lrsweep/trainer';
+import { claimTrial, finishTrial, recordEpochWithCheckpoint, releaseTrial, settleSweepStatus, type PrismaClient, type SweepStatus } from '@lrsweep/db';
+import { DATASET_SIZES, train, type Checkpoint, type EpochRow, type TrainTask } from '@lrsweep/trainer';
 import type { ScheduleSpec } from '@lrsweep/schedules';
 import { withRetry } from './with-retry.ts';
 import type { TrialHooks, TrialRef, TrialResult } from './trial-hooks.ts';
@@ -11,10 +11,18 @@ export interface TrialContext {
   config: Readonly<Config>;
   logger: Logger;
   backend: { name: string; version: string };
-  /** Reports progress to the queue (BullMQ job progress). */
-  progress: (value: { epoch: number; epochs: number }) => Promise<void>;
+  /** Reports progress to the queue (BullMQ job progress); the worker registry reads the speed and backend. */
+  progress: (value: { epoch: number; epochs: number; samplesPerSecond: number | null; backend: string }) => Promise<void>;
   hooks?: TrialHooks[];
+  /**
+   * Aborted when the worker shuts down: the trial stops after the epoch in progress (written
+   * with its checkpoint), goes back to `queued`, and runTrial returns HANDED_BACK.
+   */
+  handBack?: AbortSignal;
 }
+
+/** runTrial's result for a trial given back at shutdown; the processor puts its job back on the queue. */
+export const HANDED_BACK = { state: 'skipped', detail: 'handed back at shutdown' } as const satisfies TrialResult;
 
 export type { TrialResult };
 
@@ -63,16 +71,24 @@ export async function runTrial(trialId: string, ctx: TrialContext, lastAttempt: 
       checkpoint: true,
       noopEpochMs: config.noopEpochMs,
       onEpoch: async (_i: number, row: EpochRow, checkpoint?: Checkpoint) => {
-        await withRetry('epoch', () => recordEpoch(db, trialId, { epoch: row.epoch, lr: row.lr, trainLoss: row.train_loss, valLoss: row.val_loss, valAcc: row.val_acc, seconds: row.seconds }), retry('epoch'));
-        if (checkpoint) await withRetry('checkpoint', () => saveCheckpoint(db, trialId, checkpoint as never), retry('checkpoint'));
-        cancelled = await withRetry('cancel check', () => isTrialCancelled(db, trialId), retry('cancel check'));
-        await ctx.progress({ epoch: row.epoch + 1, epochs: task.epochs }).catch(() => {});
+        // Epoch, checkpoint and cancel check in one statement: a kill at any instant leaves the
+        // epoch and the checkpoint to resume after it together, or neither.
+        const epochRow = { epoch: row.epoch, lr: row.lr, trainLoss: row.train_loss, valLoss: row.val_loss, valAcc: row.val_acc, seconds: row.seconds };
+        const written = await withRetry('epoch', () => recordEpochWithCheckpoint(db, trialId, epochRow, (checkpoint ?? null) as never), retry('epoch'));
+        cancelled = written?.cancelled ?? false;
+        const samplesPerSecond = row.seconds > 0 ? DATASET_SIZES[task.dataset].train / row.seconds : null;
+        await ctx.progress({ epoch: row.epoch + 1, epochs: task.epochs, samplesPerSecond, backend: backend.name }).catch(() => {});
         await callHooks(ctx, log, (h) => h.epoch?.(ref, row, task.epochs));
       },
-      shouldStop: () => cancelled,
+      shouldStop: () => cancelled || ctx.handBack?.aborted === true,
     });
     const seconds = (Date.now() - started) / 1000;
     let result: TrialResult;
+    if (outcome?.status === 'stopped' && !cancelled) {
+      await withRetry('release', () => releaseTrial(db, trialId), retry('release'));
+      log.info({ epoch: outcome.epoch }, 'trial handed back at shutdown; it resumes from its checkpoint elsewhere');
+      return HANDED_BACK;
+    }
     if (!outcome || outcome.status === 'stopped') {
       await withRetry('finish', () => finishTrial(db, trialId, { state: 'cancelled', seconds }));
       result = { state: 'cancelled' };
@@ -87,7 +103,7 @@ export async function runTrial(trialId: string, ctx: TrialContext, lastAttempt: 
       );
       result = { state: 'completed' };
     }
-    const status = await withRetry('sweep status', () => refreshSweepStatus(db, claimed.sweepId));
+    const status = await withRetry('sweep status', () => settleSweepStatus(db, claimed.sweepId));
     await finished(result, status);
     log.info({ state: result.state, seconds }, 'trial finished');
     return result;
@@ -96,7 +112,7 @@ export async function runTrial(trialId: string, ctx: TrialContext, lastAttempt: 
     if (isConfigError(err) || lastAttempt) {
       log.error({ err: message }, 'trial failed');
       await withRetry('finish', () => finishTrial(db, trialId, { state: 'failed', error: message, seconds: (Date.now() - started) / 1000 }));
-      const status = await withRetry('sweep status', () => refreshSweepStatus(db, claimed.sweepId));
+      const status = await withRetry('sweep status', () => settleSweepStatus(db, claimed.sweepId));
       await finished({ state: 'failed', detail: message }, status);
       if (isConfigError(err)) return { state: 'failed', detail: message };
     } else {

@@ -1,10 +1,10 @@
-import type { SandboxedJob } from 'bullmq';
+import { WaitingError, type SandboxedJob } from 'bullmq';
 import { Value } from '@sinclair/typebox/value';
 import { TrialJob } from '@lrsweep/contracts';
 import { createLogger, loadConfig } from '@lrsweep/config';
 import { createDb } from '@lrsweep/db';
 import { selectBackend } from '@lrsweep/trainer';
-import { runTrial, type TrialResult } from './run-trial.ts';
+import { HANDED_BACK, runTrial, type TrialResult } from './run-trial.ts';
 import { createRedis } from '@lrsweep/queue';
 import { createEventsHooks } from './events.hooks.ts';
 import { createMetricsHooks } from './metrics.hooks.ts';
@@ -25,12 +25,27 @@ eventsRedis.on('error', (err) => logger.warn({ err: err.message }, 'events redis
 const eventsHooks = createEventsHooks({ redis: eventsRedis, prefix: config.queuePrefix, db, worker: config.workerName });
 const metricsHooks = createMetricsHooks(db);
 
-export default async function processTrial(job: SandboxedJob<TrialJob>): Promise<TrialResult> {
+// A worker killed with SIGKILL cannot stop this child, but its IPC channel closes: exit at
+// once, or this orphan would keep training a trial that another worker resumes.
+process.on('disconnect', () => process.exit(1));
+
+export default async function processTrial(job: SandboxedJob<TrialJob>, token?: string, signal?: AbortSignal): Promise<TrialResult> {
   // The payload is checked again here: a job written by another version or by hand must not crash a worker.
   if (!Value.Check(TrialJob, job.data)) {
     logger.error({ jobId: job.id }, 'malformed trial job dropped');
     return { state: 'skipped', detail: 'malformed job payload' };
   }
   const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-  return runTrial(job.data.trialId, { db, config, logger, backend: await backend, progress: (p) => job.updateProgress(p), hooks: [eventsHooks, metricsHooks((p) => job.updateProgress(p))] }, lastAttempt);
+  // The worker aborts `signal` on SIGTERM (cancelAllJobs): the trial stops after its epoch.
+  const ctx = {
+    db, config, logger, backend: await backend, progress: (p: object) => job.updateProgress(p), handBack: signal,
+    hooks: [eventsHooks, metricsHooks((p) => job.updateProgress(p))],
+  };
+  const result = await runTrial(job.data.trialId, ctx, lastAttempt);
+  if (result === HANDED_BACK) {
+    // Back to wait with its attempts untouched, for another worker to resume from the checkpoint.
+    await job.moveToWait(token);
+    throw new WaitingError();
+  }
+  return result;
 }

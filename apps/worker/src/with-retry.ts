@@ -19,5 +19,5 @@ export async function withRetry<T>(what: string, fn: () => Promise<T>, onRetry?:
 
 function isTransient(err: Error): boolean {
   const text = `${err.name} ${err.message} ${(err as { code?: string }).code ?? ''}`;
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|terminating connection|Can't reach database|P1001|P1017|P2024|57P01|08006|08003|server closed the connection|Connection is closed/i.test(text);
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|terminating connection|Can't reach database|P1001|P1017|P2024|57P01|08006|08003|server closed the connection|Connection is closed|not queryable/i.test(text);
 }

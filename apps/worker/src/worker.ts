@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { createLogger, loadConfig, onShutdown, redactUrl } from '@lrsweep/config';
 import { pingDatabase } from '@lrsweep/db';
-import { QUEUES, Worker, createRedis, pingRedis } from '@lrsweep/queue';
+import { QUEUES, Worker, connectRedis, createRedis, pingRedis } from '@lrsweep/queue';
+import { startRegistry } from './registry.ts';
 import { startMetricsServer, workerMetrics } from './metrics-server.ts';
 import { loadWorkerConfig } from './worker-config.ts';
 import { startExternalWorkers } from './external/external-workers.ts';
@@ -20,14 +21,18 @@ export async function startWorker(options: { gpu?: number; trainerFlags?: string
   await pingDatabase(config.databaseUrl);
   await pingRedis(config.redisUrl);
   if (options.gpu !== undefined) process.env.CUDA_VISIBLE_DEVICES = String(options.gpu);
+  // The training children inherit this name, so trials record the worker the registry lists, not a child's pid.
+  process.env.LRSWEEP_WORKER_NAME = config.workerName;
 
   const connection = createRedis(config.redisUrl, 'worker');
   const worker = new Worker(QUEUES.trials, processorFile, {
     connection,
     prefix: config.queuePrefix,
     concurrency: config.workerConcurrency,
-    // An epoch can take a while on a slow backend; the parent renews the lock meanwhile.
-    lockDuration: 60_000,
+    // An epoch can take a while on a slow backend; the parent renews the lock meanwhile. A
+    // worker killed outright loses its jobs to the others' stalled check after about this long.
+    lockDuration: config.lockMs,
+    stalledInterval: config.lockMs,
     maxStalledCount: 2,
   });
   worker.on('error', (err) => logger.warn({ err: err.message }, 'worker connection error'));
@@ -41,13 +46,30 @@ export async function startWorker(options: { gpu?: number; trainerFlags?: string
       })
     : undefined;
   if (metrics) logger.info({ url: metrics.url }, 'worker metrics');
+  // Its own fail-fast connection: a heartbeat must not queue up behind a Redis outage.
+  const registryRedis = createRedis(config.redisUrl, 'producer');
+  registryRedis.on('error', () => {});
+  await connectRedis(registryRedis);
+  const registry = startRegistry(worker, registryRedis, config, options.gpu, logger);
   const external = await startExternalWorkers({ config, logger, workerConfig, connection, gpu: options.gpu });
   onShutdown(logger, [
     // Scripts are stopped (SIGTERM, then SIGKILL) and their trials given back first, so closing never waits out a long run.
     ['external trainers', async () => external?.close()],
-    ['worker', () => worker.close()],
+    [
+      'worker',
+      async () => {
+        // Stop taking jobs, and stop each running trial after its current epoch: it is
+        // checkpointed, released, and its job moved back to wait for another worker to resume.
+        const closing = worker.close();
+        worker.cancelAllJobs('shutdown');
+        // A job fetched in the instant before close() took effect is cancelled too.
+        const again = setInterval(() => worker.cancelAllJobs('shutdown'), 250);
+        await closing.finally(() => clearInterval(again));
+      },
+    ],
+    ['registry', () => registry.stop()],
     ['metrics', async () => metrics?.close()],
-    ['redis', () => connection.quit()],
+    ['redis', () => Promise.all([connection.quit(), registryRedis.quit()])],
   ]);
   logger.info({ redis: redactUrl(config.redisUrl), concurrency: config.workerConcurrency, gpu: options.gpu }, 'worker ready for trials');
 }
