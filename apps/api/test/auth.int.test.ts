@@ -39,7 +39,9 @@ describe('without a valid key', () => {
     ['GET', `/v1/sweeps/${UNKNOWN_ID}`],
     ['GET', '/v1/queue'],
     ['GET', '/docs/json'],
-    ['GET', '/no/such/route'],
+    ['GET', '/docs'],
+    ['GET', '/metrics'],
+    ['GET', '/admin/queues'],
   ] as const)('%s %s is 401', async (method, url) => {
     const res = await stack.app.inject({ method, url, ...(method === 'POST' ? { payload: sweep } : {}) });
     expect(res.statusCode).toBe(401);
@@ -66,6 +68,14 @@ describe('without a valid key', () => {
   it('refuses a key in the query string outside the events route', async () => {
     const res = await stack.app.inject({ url: `/v1/sweeps?key=${alpha}` });
     expect(res.statusCode).toBe(401);
+  });
+
+  it("serves the dashboard's static files, which hold no data, without a key", async () => {
+    const page = await stack.app.inject({ url: '/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    // A path no route serves falls through to the static files: still 404, never data.
+    expect((await stack.app.inject({ url: '/v1/no/such/route' })).statusCode).toBe(404);
   });
 
   it('keeps the probes open', async () => {

@@ -4,12 +4,22 @@ import type { Config } from '@lrsweep/config';
 /** The project a request acts in when auth is off (Sweep.project's default). */
 export const DEFAULT_PROJECT = 'default';
 
+/** Health probes: open in every mode and never rate-limited, since load balancers poll them without a key. */
+export const PROBE_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
+
 /**
- * Routes anyone may call in every mode, by route pattern: probes and load balancers have no
- * key. Everything else, including routes added later (/metrics, /admin/queues, /docs, the
- * dashboard), needs a key whenever auth is on: adding a route never opens it by accident.
+ * The dashboard's static files (apps/dashboard/public and uPlot, served by @fastify/static):
+ * public code and no data. A browser cannot attach a header to a page load, so the page loads
+ * without a key, asks for one, and sends it with every API call it makes.
  */
-export const OPEN_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
+export const DASHBOARD_ROUTES: ReadonlySet<string> = new Set(['/*', '/vendor/uplot/*']);
+
+/**
+ * Routes anyone may call in every mode, by route pattern. Everything else, including routes
+ * added later (/metrics, /admin/queues, /docs, every /v1 route), needs a key whenever auth is
+ * on: adding a route never opens it by accident.
+ */
+export const OPEN_ROUTES: ReadonlySet<string> = new Set([...PROBE_ROUTES, ...DASHBOARD_ROUTES]);
 
 /**
  * Routes that also take the key as `?key=`: a browser's EventSource cannot send headers.

@@ -1,7 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { verifyApiKey } from '@lrsweep/db';
-import { ApiError } from '../errors.ts';
 import { authRequired, DEFAULT_PROJECT, OPEN_ROUTES, QUERY_KEY_ROUTES } from '../auth/auth-mode.ts';
 import { bearerToken } from '../auth/bearer-token.ts';
 
@@ -14,9 +13,12 @@ declare module 'fastify' {
   }
 }
 
-function unauthorized(reply: FastifyReply, message: string): ApiError {
-  reply.header('www-authenticate', 'Bearer realm="lrsweep"');
-  return new ApiError('LRS_UNAUTHORIZED', message, 401);
+/**
+ * Answers 401 from the hook itself rather than throwing: plugins with their own error handler
+ * (Bull Board's) would otherwise reword it, and every 401 should read the same.
+ */
+function unauthorized(reply: FastifyReply, message: string): FastifyReply {
+  return reply.code(401).header('www-authenticate', 'Bearer realm="lrsweep"').send({ error: { code: 'LRS_UNAUTHORIZED', message } });
 }
 
 /** The key from the Authorization header, or from `?key=` on the routes that allow it (removed from the query either way). */
@@ -51,10 +53,10 @@ export const authPlugin = fp(async (app) => {
     if (route !== undefined && OPEN_ROUTES.has(route)) return;
     const key = keyOf(request, route);
     if (key === undefined) {
-      throw unauthorized(reply, 'an API key is required: send "Authorization: Bearer <key>" (create one with `lrsweep keys create --project P`)');
+      return unauthorized(reply, 'an API key is required: send "Authorization: Bearer <key>" (create one with `lrsweep keys create --project P`)');
     }
     const found = await verifyApiKey(app.db, key);
-    if (!found) throw unauthorized(reply, 'the API key is not valid: it is unknown or was revoked');
+    if (!found) return unauthorized(reply, 'the API key is not valid: it is unknown or was revoked');
     request.project = found.project;
     request.apiKeyId = found.id;
   });

@@ -3,7 +3,7 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { ApiError } from '../errors.ts';
-import { OPEN_ROUTES } from '../auth/auth-mode.ts';
+import { PROBE_ROUTES } from '../auth/auth-mode.ts';
 
 /** Deeper than any sweep needs (a SequentialLR child's grid axis is about 8 levels) and shallow enough for every recursive walk after. */
 export const MAX_JSON_DEPTH = 32;
@@ -65,7 +65,7 @@ export const securityPlugin = fp(async (app) => {
 
   // Helmet's defaults, except: no upgrade-insecure-requests (the API is often plain http on
   // localhost, where it would break /docs), and scripts, styles and fetches from this origin
-  // only, with inline styles (Swagger UI sets them) but never inline scripts.
+  // only, with inline styles (Swagger UI, Bull Board and the dashboard set them) but never inline scripts.
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -73,14 +73,15 @@ export const securityPlugin = fp(async (app) => {
         defaultSrc: ["'self'"],
         baseUri: ["'self'"],
         connectSrc: ["'self'"],
-        fontSrc: ["'self'", 'data:'],
+        // Bull Board (/admin/queues) loads its fonts from Google Fonts.
+        fontSrc: ["'self'", 'data:', 'https://fonts.gstatic.com'],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
         imgSrc: ["'self'", 'data:'],
         objectSrc: ["'none'"],
         scriptSrc: ["'self'"],
         scriptSrcAttr: ["'none'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'", 'https://fonts.googleapis.com'],
       },
     },
   });
@@ -108,7 +109,7 @@ export const securityPlugin = fp(async (app) => {
       skipOnError: true,
       // Route hooks run after the global auth hook, so the key is known here.
       keyGenerator: (request) => (request.apiKeyId ? `key:${request.apiKeyId}` : `ip:${request.ip}`),
-      allowList: (request) => OPEN_ROUTES.has(request.routeOptions.url ?? ''),
+      allowList: (request) => PROBE_ROUTES.has(request.routeOptions.url ?? ''),
       errorResponseBuilder: (_request, context) =>
         new ApiError('LRS_RATE_LIMITED', `rate limit reached: ${context.max} requests per ${config.rateLimitWindowMs / 1000} s; retry in ${context.after}`, 429),
     });
