@@ -37,6 +37,8 @@ export class MlpWorkspace {
   readonly acts: Float32Array[];
   readonly deltas: Float32Array[];
   readonly grads: Float32Array[];
+  /** A column of ones: bias gradients are `ones^T @ delta`, one sgemm instead of a JS loop. */
+  readonly ones: Float32Array;
 
   constructor(
     readonly net: BlasMlp,
@@ -45,6 +47,7 @@ export class MlpWorkspace {
     this.acts = net.sizes.map((s) => new Float32Array(maxRows * s));
     this.deltas = net.sizes.map((s) => new Float32Array(maxRows * s));
     this.grads = net.params.map((p) => new Float32Array(p.length));
+    this.ones = new Float32Array(maxRows).fill(1);
   }
 }
 
@@ -125,9 +128,7 @@ export function lossAndGrads(ws: MlpWorkspace, x: Float32Array, y: Float32Array,
     const input = l === 0 ? x : ws.acts[l]!;
     // dW = input^T @ delta ([in, rows] @ [rows, out]); db = column sums of delta.
     sgemm(true, false, fanIn, out, rows, 1, input, fanIn, delta, out, 0, ws.grads[2 * l]!, out);
-    const db = ws.grads[2 * l + 1]!;
-    db.fill(0);
-    for (let r = 0; r < rows; r++) for (let c = 0; c < out; c++) db[c]! += delta[r * out + c]!;
+    sgemm(false, false, 1, out, rows, 1, ws.ones, rows, delta, out, 0, ws.grads[2 * l + 1]!, out);
     if (l === 0) break; // nothing trains the input
     // delta_prev = (delta @ W^T) * relu'(z): a ReLU output is > 0 exactly where its input was.
     const prev = ws.deltas[l]!;
