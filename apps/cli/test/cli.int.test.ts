@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -58,6 +58,19 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
   });
 }
 
+/** The binary on a pseudo-terminal, through util-linux `script`, as a person at a terminal runs it. */
+function cliOnTty(args: string[]): Promise<Run> {
+  const command = [process.execPath, bin, ...args].map((a) => `'${a}'`).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, LRSWEEP_API: api, NO_COLOR: '' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr: '' }));
+  });
+}
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
 const json = <T = unknown>(run: Run): T => {
   expect(run.code, run.stderr).toBe(0);
   return JSON.parse(run.stdout) as T;
@@ -90,6 +103,20 @@ describe('lrsweep against a running API', () => {
     expect(run.stdout).toMatch(/^rank {2}val_loss \(min\) +n {2}schedule$/m);
     expect(run.stdout).toMatch(/^ +1 {2}\d\.\d{4} ± \d\.\d{4} +2 {2}\S+\(/m);
     expect(run.stdout).toMatch(/^best: [A-Z]\w+\(.*\) {2}val_loss \d\.\d{4} ± \d\.\d{4} over n=2$/m);
+  });
+
+  it.skipIf(!hasScript)('on a terminal, redraws the progress in place with a bar per running trial, in colour', async () => {
+    const file = join(dir, 'small.yaml');
+    // 2 trials, long enough (200 epochs) that a poll finds them running
+    await writeFile(file, sweepYaml.replace('epochs: 4', 'epochs: 200').replace(/gamma: \{values: \[0\.5, 0\.1\]\}[\s\S]*?seeds: 2/, 'gamma: 0.5\nseeds: 2'));
+    const run = await cliOnTty(['submit', file, '--watch', '--interval', '0.1']);
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.stdout).toMatch(/submitted sweep [0-9a-f-]{36}: 2 trials/);
+    expect(run.stdout).toMatch(/\x1b\[\d+A\r\x1b\[J/); // climbs back over the previous frame
+    expect(run.stdout).toContain("\x1b[1mcli-spirals\x1b[22m");
+    expect(run.stdout).toMatch(/^ {2}#[01] +\[[█░]{10}\] epoch \d+\/200 {2}seed [01] {2}StepLR\(step_size=2, gamma=0\.5\)/m);
+    expect(run.stdout).toContain('\x1b[32mcompleted\x1b[39m');
+    expect(run.stdout).toMatch(/best: \x1b\[1mStepLR\(step_size=2, gamma=0\.5\)\x1b\[22m/);
   });
 
   it('shows one sweep and the list of sweeps', async () => {
@@ -170,7 +197,7 @@ describe('lrsweep against a running API', () => {
     const q = await cli(['queue']);
     expect(q.code, q.stderr).toBe(0);
     expect(q.stdout).toMatch(/^workers +2$/m);
-    expect(json<{ completed: number }>(await cli(['queue', '--json'])).completed).toBe(8);
+    expect(json(await cli(['queue', '--json']))).toEqual((await stack.app.inject({ url: '/v1/queue' })).json());
 
     const workers = await cli(['workers']);
     if ((await stack.app.inject({ url: '/v1/workers' })).statusCode === 404) {

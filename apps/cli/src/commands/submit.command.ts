@@ -75,8 +75,8 @@ async function watch(client: ApiClient, id: string, intervalMs: number, quiet: b
           epochs: sweep.spec.task.epochs,
           etaSeconds: TERMINAL.has(sweep.status) ? null : estimateEta(first, now, sweep.trials.total),
           palette: p,
-          width: process.stdout.columns ?? 100,
-          maxTrials: Math.max(3, (process.stdout.rows ?? 24) - 4),
+          width: process.stdout.columns || 100,
+          maxTrials: Math.max(3, (process.stdout.rows || 24) - 4),
         };
         // Off a terminal, log a line when the counts change, not every time the ETA ticks.
         region.draw(renderWatch(frame), `${sweep.status} ${JSON.stringify(sweep.trials)}`);

@@ -38,6 +38,14 @@ describe('LiveRegion', () => {
     expect(chunks[1]).toBe('\x1b[3A\r\x1b[Jy\n');
   });
 
+  it('takes a terminal of unknown size (0 columns) as 80 wide', () => {
+    const { out, chunks } = stream(true, 0);
+    const region = new LiveRegion(out);
+    region.draw(['a', 'b']);
+    region.draw(['c']);
+    expect(chunks[1]).toBe('\x1b[2A\r\x1b[Jc\n');
+  });
+
   it('starts below the last block after done()', () => {
     const { out, chunks } = stream(true);
     const region = new LiveRegion(out);

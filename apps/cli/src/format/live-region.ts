@@ -25,7 +25,8 @@ export class LiveRegion {
     const up = this.height > 0 ? `\x1b[${this.height}A\r` : '';
     this.out.write(`${up}\x1b[J${lines.join('\n')}\n`);
     // A line longer than the terminal wraps onto more rows, all of which the next draw must climb.
-    const columns = this.out.columns ?? 80;
+    // A pseudo-terminal of unknown size reports 0 columns.
+    const columns = this.out.columns || 80;
     this.height = lines.reduce((rows, l) => rows + Math.max(1, Math.ceil(visibleLength(l) / columns)), 0);
   }
 
