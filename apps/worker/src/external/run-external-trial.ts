@@ -101,11 +101,9 @@ export async function runExternalTrial(trialId: string, ctx: ExternalTrialContex
 
   const schedule = claimed.schedule as unknown as ScheduleSpec;
   let stepsPerEpoch = task.stepsPerEpoch;
-  const lrCheck = new LrCheck(schedule, task.optimizer, undefined);
-  if (resume) {
-    // The expected trajectory of a ReduceLROnPlateau depends on every earlier epoch's metric.
-    for (const e of await listEpochs(db, trialId)) if (e.epoch <= resume.epoch) lrCheck.check(e.epoch, e.lr, metricOf(e, objective), stepsPerEpoch);
-  }
+  const lrCheck = new LrCheck(schedule, task.optimizer, task.epochs);
+  // A resumed trial's expected lrs replay the epochs before the resume (a ReduceLROnPlateau's depend on their metrics).
+  const earlier = resume ? (await listEpochs(db, trialId)).filter((e) => e.epoch <= resume.epoch) : [];
   const tableLength = Math.min(1_000_000, task.epochs * (stepsPerEpoch ?? 1_000) + 2);
 
   let last: Row | null = null;
@@ -134,6 +132,7 @@ export async function runExternalTrial(trialId: string, ctx: ExternalTrialContex
     const written = await withRetry('epoch', () => recordEpochWithCheckpoint(db, trialId, row, null));
     if (written?.cancelled) script.stop('cancel');
     if (!last || m.epoch >= last.epoch) last = m;
+    for (const e of earlier.splice(0)) lrCheck.check(e.epoch, e.lr, metricOf(e, objective), stepsPerEpoch);
     const note = mismatch ? null : lrCheck.check(m.epoch, m.lr, metricOf(m, objective), stepsPerEpoch);
     if (note) {
       mismatch = true;
