@@ -14,6 +14,10 @@ import { queueRoutes } from './routes/queue.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { schedulesRoutes } from './routes/schedules.routes.ts';
 import { eventsRoutes } from './routes/events.routes.ts';
+import { metricsRoutes } from './routes/metrics.routes.ts';
+import { metricsPlugin } from './plugins/metrics.plugin.ts';
+import { bullBoardPlugin } from './plugins/bull-board.plugin.ts';
+import { dashboardPlugin } from './plugins/dashboard.plugin.ts';
 import { workersRoutes } from './routes/workers.routes.ts';
 import { reconcilerPlugin } from './reconciler.ts';
 
@@ -36,6 +40,8 @@ export async function buildApp({ logger, ...services }: AppOptions) {
   // limits attach to each route as it is added, so /docs and every route after are covered.
   await app.register(securityPlugin);
   await app.register(authPlugin);
+  // Before the routes too: its onResponse hook times every request.
+  await app.register(metricsPlugin);
 
   await app.register(swagger, {
     openapi: {
@@ -50,6 +56,9 @@ export async function buildApp({ logger, ...services }: AppOptions) {
   await app.register(queueRoutes, { prefix: '/v1' });
   await app.register(schedulesRoutes, { prefix: '/v1' });
   await app.register(eventsRoutes, { prefix: '/v1' });
+  await app.register(metricsRoutes);
+  await app.register(bullBoardPlugin);
+  await app.register(dashboardPlugin);
   await app.register(workersRoutes, { prefix: '/v1' });
   await app.register(reconcilerPlugin);
   return app;

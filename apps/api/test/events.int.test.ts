@@ -158,7 +158,7 @@ describe('GET /v1/sweeps/:id/events', () => {
 
   it('releases its Redis reader when the client goes away, and app.close() ends open streams', async () => {
     const redis = new Redis(stack.app.config.redisUrl);
-    const readers = async () => (await redis.client('LIST')).toString().split('\n').filter((l) => l.includes(`name=${stack.prefix}:events`)).length;
+    const readers = async () => String(await redis.client('LIST')).split('\n').filter((l) => l.includes(`name=${stack.prefix}:events`)).length;
     try {
       const { id: sweepId } = await post(sweepBody('events-close'));
       const controller = new AbortController();

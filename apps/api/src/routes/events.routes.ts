@@ -40,7 +40,7 @@ export const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw invalid([{ path: '/headers/last-event-id', message: 'must be an event id this stream sent (like 1764358800000-0)' }]);
       }
       const sweepId = request.params.id;
-      const sweep = await getSweep(app.db, sweepId);
+      const sweep = await getSweep(app.db, sweepId, request.project);
       if (!sweep) throw notFound('sweep', sweepId);
       const prefix = app.config.queuePrefix;
       const after = lastEventId ?? '0-0';

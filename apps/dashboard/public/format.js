@@ -1,0 +1,116 @@
+// Small pure helpers shared by the pages.
+
+export const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+
+/** 0.000123 -> "1.23e-4", 0.5 -> "0.5": metrics and rates span many decades. */
+export function num(x, digits = 4) {
+  if (x === null || x === undefined || Number.isNaN(x)) return '–';
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  return a >= 1e-3 && a < 1e5 ? String(Number(x.toPrecision(digits))) : x.toExponential(digits - 1);
+}
+
+/** `StepLR(step_size=2, gamma=0.5)`, as in a PyTorch script. */
+export function scheduleLabel(schedule) {
+  if (!schedule || typeof schedule !== 'object') return String(schedule);
+  const { type, ...params } = schedule;
+  const args = Object.entries(params).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : v}`);
+  return `${type}(${args.join(', ')})`;
+}
+
+export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f'];
+export const color = (i) => PALETTE[i % PALETTE.length];
+
+export const badge = (state) => `<span class="badge ${esc(state)}">${esc(state)}</span>`;
+
+export const progressBar = (p) =>
+  `<div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="${Math.round(p * 100)}"><span style="width:${(p * 100).toFixed(1)}%"></span></div>`;
+
+/** Training-set sizes of the built-in datasets (packages/trainer DATASET_SIZES; a test keeps them equal). */
+export const TRAIN_SIZES = { spirals: 720, mnist: 8000 };
+
+/** Optimizer steps per epoch for a task, or 1 when unknown (an external trainer may say so itself). */
+export function stepsPerEpoch(task) {
+  if (task?.stepsPerEpoch) return task.stepsPerEpoch;
+  const n = TRAIN_SIZES[task?.dataset];
+  return n && task?.batchSize ? Math.ceil(n / task.batchSize) : 1;
+}
+
+/**
+ * Expands grid axes (`{"values": [...]}`, at any depth) into concrete schedules, the way the
+ * API does, so the form can preview each one. Stops at `limit`.
+ */
+export function expandGrid(spec, limit = 50) {
+  const isAxis = (v) => v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && Array.isArray(v.values);
+  const expand = (v) => {
+    if (isAxis(v)) return v.values.flatMap(expand);
+    if (Array.isArray(v)) return v.reduce((acc, item) => acc.flatMap((a) => expand(item).map((x) => [...a, x])).slice(0, limit), [[]]);
+    if (v && typeof v === 'object') {
+      return Object.entries(v).reduce((acc, [k, item]) => acc.flatMap((a) => expand(item).map((x) => ({ ...a, [k]: x }))).slice(0, limit), [{}]);
+    }
+    return [v];
+  };
+  return expand(spec).slice(0, limit);
+}
+
+/**
+ * Where each JSON pointer's value sits in `text` ({start, end} offsets), so an API issue at
+ * `/schedules/0/gamma` can be shown on its line. Assumes `text` parses as JSON.
+ */
+export function pointerOffsets(text) {
+  const out = new Map();
+  let i = 0;
+  const ws = () => {
+    while (/\s/.test(text[i] ?? '')) i++;
+  };
+  const str = () => {
+    const start = i++;
+    while (text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    i++;
+    return JSON.parse(text.slice(start, i));
+  };
+  const value = (ptr) => {
+    ws();
+    const start = i;
+    if (text[i] === '{') {
+      i++;
+      ws();
+      while (text[i] !== '}') {
+        ws();
+        const key = str();
+        ws();
+        i++; // :
+        value(`${ptr}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+        ws();
+        if (text[i] === ',') i++;
+        ws();
+      }
+      i++;
+    } else if (text[i] === '[') {
+      i++;
+      ws();
+      for (let k = 0; text[i] !== ']'; k++) {
+        value(`${ptr}/${k}`);
+        ws();
+        if (text[i] === ',') i++;
+        ws();
+      }
+      i++;
+    } else if (text[i] === '"') str();
+    else while (i < text.length && !/[\s,\]}]/.test(text[i])) i++;
+    out.set(ptr, { start, end: i });
+  };
+  value('');
+  return out;
+}
+
+/** The pointer itself or its nearest ancestor found in `offsets` (a missing field points at its parent). */
+export function locate(offsets, pointer) {
+  for (let p = pointer; ; p = p.slice(0, p.lastIndexOf('/'))) {
+    const hit = offsets.get(p === '/' ? '' : p);
+    if (hit) return hit;
+    if (p === '' || p === '/') return undefined;
+  }
+}
+
+export const lineOf = (text, offset) => text.slice(0, offset).split('\n').length;

@@ -1,0 +1,144 @@
+import { api, eventsUrl, inBatches } from '../api.js';
+import { badge, color, esc, num, progressBar, scheduleLabel } from '../format.js';
+import { join, lineChart } from '../charts.js';
+import { lrCurves } from '../lr-curves.js';
+
+/** Trials whose curves are drawn; more would make an unreadable chart (the table lists all). */
+const MAX_CHARTED = 40;
+const FINISHED = ['completed', 'failed', 'diverged', 'cancelled'];
+
+/**
+ * One sweep: status, leaderboard (mean ± std over seeds), every schedule's lr by epoch,
+ * validation loss by epoch per trial (live from the event stream), and the trials' states.
+ */
+export async function sweepPage(root, sweepId) {
+  root.innerHTML = `<p><a href="#/">← all sweeps</a></p>
+    <header class="sweep-head" id="head">Loading…</header>
+    <section class="grid">
+      <div class="card"><h2>Leaderboard</h2><div class="scroll" id="board"></div></div>
+      <div class="card"><h2>Learning rate by epoch</h2><div class="chart" id="lr-chart"></div></div>
+      <div class="card wide"><h2>Validation loss by epoch <small id="live" class="live">connecting…</small></h2><div class="chart" id="loss-chart"></div></div>
+      <div class="card wide"><h2>Trials</h2><div class="scroll" id="trials"></div></div>
+    </section>`;
+  const $ = (id) => root.querySelector(`#${id}`);
+  let sweep = await api(`/v1/sweeps/${sweepId}`);
+  const trials = new Map((await api(`/v1/sweeps/${sweepId}/trials?pageSize=500`)).items.map((t) => [t.id, t]));
+  const scheduleKeys = [...new Set([...trials.values()].map((t) => JSON.stringify(t.schedule)))];
+  const scheduleIndex = (t) => scheduleKeys.indexOf(JSON.stringify(t.schedule));
+
+  const renderHead = () => {
+    const c = sweep.trials;
+    $('head').innerHTML = `<h1>${esc(sweep.name)} ${badge(sweep.status)}</h1>
+      <div class="head-row">${progressBar(sweep.progress)}<span>${c.completed + c.failed + c.diverged + c.cancelled} of ${c.total} trials finished ·
+      ${c.running} running · ${c.queued} queued · ${c.failed} failed · ${c.diverged} diverged</span>
+      ${['queued', 'running'].includes(sweep.status) ? '<button type="button" id="cancel">Cancel sweep</button>' : ''}</div>
+      <p class="muted">objective: ${esc(sweep.objective.metric)} (${esc(sweep.objective.mode)}) · ${esc(sweep.spec?.task?.dataset ?? sweep.spec?.task?.trainer ?? '')}, ${sweep.spec?.task?.epochs ?? '?'} epochs</p>`;
+    $('cancel')?.addEventListener('click', async () => {
+      sweep = await api(`/v1/sweeps/${sweepId}/cancel`, { method: 'POST' });
+      renderHead();
+    });
+  };
+  const renderBoard = (board) => {
+    $('board').innerHTML = board.entries.length
+      ? `<table class="board"><thead><tr><th>#</th><th>schedule</th><th class="num">${esc(board.metric)}: mean ± std</th><th class="num">seeds</th></tr></thead><tbody>${board.entries
+          .map((e) => `<tr><td>${e.rank}</td><td><code>${esc(scheduleLabel(e.schedule))}</code></td><td class="num">${num(e.mean)} ± ${num(e.std, 2)}</td><td class="num">${e.n}</td></tr>`)
+          .join('')}</tbody></table>`
+      : '<p class="muted">No trial has completed yet.</p>';
+  };
+  const renderTrials = () => {
+    const rows = [...trials.values()].sort((a, b) => a.index - b.index);
+    $('trials').innerHTML = `<table class="trials"><thead><tr><th>#</th><th>schedule</th><th class="num">seed</th><th>state</th><th class="num">epochs</th><th class="num">val_loss</th><th class="num">val_acc</th><th>error</th></tr></thead><tbody>${rows
+      .map(
+        (t) => `<tr data-trial="${esc(t.id)}"><td>${t.index}</td><td><code>${esc(scheduleLabel(t.schedule))}</code></td><td class="num">${t.seed}</td><td>${badge(t.state)}</td>
+          <td class="num">${t.epochsDone}</td><td class="num">${num(t.metrics.val_loss)}</td><td class="num">${num(t.metrics.val_acc)}</td><td class="error">${esc(t.error ?? '')}</td></tr>`,
+      )
+      .join('')}</tbody></table>`;
+  };
+  renderHead();
+  renderTrials();
+  renderBoard(await api(`/v1/sweeps/${sweepId}/leaderboard`));
+
+  // Validation loss: each charted trial's epochs, loaded once, then kept current by the stream.
+  const charted = [...trials.values()].sort((a, b) => a.index - b.index).slice(0, MAX_CHARTED);
+  const losses = new Map(charted.map((t) => [t.id, new Map()]));
+  await inBatches(charted.filter((t) => t.epochsDone > 0), 4, async (t) => {
+    const detail = await api(`/v1/trials/${t.id}`);
+    for (const e of detail.epochs) losses.get(t.id).set(e.epoch, e.val_loss);
+  });
+  const lossData = () =>
+    join(charted.map((t) => { const m = losses.get(t.id); const x = [...m.keys()].sort((a, b) => a - b); return { x, y: x.map((e) => m.get(e)) }; }));
+  const lossChart = lineChart($('loss-chart'), {
+    title: 'validation loss',
+    xLabel: 'epoch',
+    yLabel: 'val_loss',
+    series: charted.map((t) => ({ label: `${scheduleLabel(t.schedule)} · seed ${t.seed}`, color: color(scheduleIndex(t)), dash: t.seed === charted.find((o) => scheduleIndex(o) === scheduleIndex(t))?.seed ? undefined : [6, 3] })),
+    data: lossData(),
+  });
+
+  // Learning rate: PyTorch's trajectory for every distinct schedule (a plateau schedule's
+  // depends on the metric, so its first trial's recorded lrs are used once it has epochs).
+  const schedules = scheduleKeys.map((k) => JSON.parse(k));
+  const curves = await lrCurves(schedules, sweep.spec?.task);
+  for (const [i, s] of schedules.entries()) {
+    const trial = charted.find((t) => scheduleIndex(t) === i && t.epochsDone > 0);
+    if (s.type === 'ReduceLROnPlateau' && trial) {
+      const detail = await api(`/v1/trials/${trial.id}`);
+      curves[i] = { x: detail.epochs.map((e) => e.epoch), y: detail.epochs.map((e) => e.lr) };
+    }
+  }
+  const lrChart = lineChart($('lr-chart'), {
+    title: 'learning rate',
+    xLabel: 'epoch',
+    yLabel: 'learning rate',
+    series: schedules.map((s, i) => ({ label: scheduleLabel(s), color: color(i), stepped: true })),
+    data: join(curves),
+  });
+
+  // Live: the stream replays what it holds, then follows; updates are idempotent, so replayed
+  // epochs just overwrite what the REST reads gave.
+  let pending;
+  const refresh = () => {
+    clearTimeout(pending);
+    pending = setTimeout(async () => {
+      const [s, board, list] = await Promise.all([api(`/v1/sweeps/${sweepId}`), api(`/v1/sweeps/${sweepId}/leaderboard`), api(`/v1/sweeps/${sweepId}/trials?pageSize=500`)]);
+      sweep = s;
+      for (const t of list.items) trials.set(t.id, t);
+      renderHead();
+      renderBoard(board);
+      renderTrials();
+    }, 300);
+  };
+  let frame = 0;
+  const redraw = () => (frame ||= requestAnimationFrame(() => ((frame = 0), lossChart.setData(lossData()))));
+  const live = $('live');
+  const events = new EventSource(eventsUrl(sweepId));
+  events.onopen = () => (live.textContent = '● live');
+  events.onerror = () => (live.textContent = events.readyState === EventSource.CLOSED ? 'stream ended' : 'reconnecting…');
+  events.addEventListener('trial.epoch', (m) => {
+    const e = JSON.parse(m.data);
+    losses.get(e.trialId)?.set(e.epoch, e.val_loss);
+    const t = trials.get(e.trialId);
+    if (t && e.epoch + 1 > t.epochsDone) {
+      t.epochsDone = e.epoch + 1;
+      t.state = 'running';
+      const cell = root.querySelector(`tr[data-trial="${e.trialId}"] td:nth-child(5)`);
+      if (cell) cell.textContent = String(t.epochsDone);
+    }
+    redraw();
+  });
+  for (const type of ['trial.state', 'leaderboard', 'sweep.cancelled']) events.addEventListener(type, refresh);
+  events.addEventListener('sweep.finished', () => {
+    events.close();
+    live.textContent = 'finished';
+    refresh();
+  });
+  if (FINISHED.includes(sweep.status) && sweep.finishedAt) live.textContent = 'finished';
+
+  return () => {
+    events.close();
+    clearTimeout(pending);
+    cancelAnimationFrame(frame);
+    lossChart.destroy();
+    lrChart.destroy();
+  };
+}
