@@ -110,6 +110,12 @@ describe('the dashboard', () => {
     expect(Number(await page.locator('[data-count="workers"] b').textContent())).toBeGreaterThanOrEqual(1);
   });
 
+  it('links Bull Board, which shows the trial queue read-only', async () => {
+    await page.goto(`${base}/admin/queues`);
+    await page.getByText('trials', { exact: true }).first().waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: shot('bull-board') });
+  });
+
   it('previews the schedules of a sweep being written, shows a bad field by JSON pointer and line, then submits', async () => {
     await page.goto(`${base}/#/new`);
     const spec = page.locator('#spec');
