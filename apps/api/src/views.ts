@@ -34,6 +34,8 @@ export function trialView(trial: TrialView) {
     seconds: trial.seconds,
     error: trial.error,
     divergedEpoch: trial.divergedEpoch,
+    trainer: trial.trainer,
+    lrMismatch: trial.lrMismatch,
   };
 }
 
@@ -42,7 +44,7 @@ export function epochView(e: EpochView) {
 }
 
 export function trialDetailView(trial: TrialView & { epochs: EpochView[] }) {
-  return { ...trialView(trial), epochs: trial.epochs.map(epochView) };
+  return { ...trialView(trial), epochs: trial.epochs.map(epochView), outputTail: trial.outputTail };
 }
 
 export function leaderboardView(board: Leaderboard) {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { startStack, waitFor, type Stack } from './stack.ts';
 
 // /metrics on the API and on a real worker process, parsed as Prometheus parses them, before
@@ -110,5 +111,12 @@ describe('Prometheus metrics', () => {
     expect(valueOf(worker, 'lrsweep_worker_samples_per_second')).toBeGreaterThan(0);
     expect(worker.some((f) => f.name === 'process_cpu_seconds_total')).toBe(true);
     expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
+
+    // Every series the Grafana dashboard plots exists under that name.
+    const grafana = readFileSync(new URL('../../../deploy/grafana/lrsweep.json', import.meta.url), 'utf8');
+    const plotted = new Set([...grafana.matchAll(/lrsweep_[a-z_]+/g)].map(([m]) => m.replace(/_(bucket|count|sum)$/, '')));
+    const exported = new Set([...after, ...worker].map((f) => f.name));
+    expect([...plotted].filter((name) => !exported.has(name))).toEqual([]);
+    expect(plotted.size).toBeGreaterThanOrEqual(9);
   });
 });

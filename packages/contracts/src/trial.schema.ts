@@ -27,9 +27,16 @@ export const TrialSummary = Type.Object({
   seconds: nullableNumber,
   error: Type.Union([Type.String(), Type.Null()]),
   divergedEpoch: Type.Union([Type.Integer(), Type.Null()]),
+  trainer: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: "the external trainer (the workers' script) that trains it; null for the built-in one" })),
+  lrMismatch: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], { description: "set when the lrs the script reported differ from the spec's trajectory; the trial is kept" }),
+  ),
 });
 
-export const TrialDetail = Type.Intersect([TrialSummary, Type.Object({ epochs: Type.Array(EpochRow) })]);
+export const TrialDetail = Type.Intersect([
+  TrialSummary,
+  Type.Object({ epochs: Type.Array(EpochRow), outputTail: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: "an external trainer's last stdout and stderr" })) }),
+]);
 
 export const TrialList = Type.Object({ items: Type.Array(TrialSummary), total: Type.Integer() });
 

@@ -24,6 +24,10 @@ export interface TrialView {
   objective: number | null;
   seconds: number | null;
   checkpoint: Prisma.JsonValue;
+  /** External trainers only (see external-trials.repository.ts). */
+  trainer: string | null;
+  outputTail: string | null;
+  lrMismatch: string | null;
   startedAt: Date | null;
   finishedAt: Date | null;
   createdAt: Date;
