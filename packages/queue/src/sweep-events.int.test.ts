@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { SweepEvent, SweepFinishedEvent } from '@lrsweep/contracts';
+import { connectRedis, createRedis } from './redis-connection.ts';
+import { SWEEP_EVENTS, appendFinishedTrials, appendSweepEvents, endSweepEvents, readSweepEvents, sweepEventKeys, sweepEventsState } from './sweep-events.ts';
+
+// The per-sweep stream's scripts against the real Redis, under a prefix of this file's own.
+
+const prefix = `lrsweep-test-${randomUUID().slice(0, 8)}`;
+const at = new Date().toISOString();
+const running = (sweepId: string, trialId: string): SweepEvent => ({ type: 'trial.state', sweepId, trialId, state: 'running', at });
+const finished = (sweepId: string): SweepFinishedEvent => ({
+  type: 'sweep.finished',
+  sweepId,
+  status: 'completed',
+  trials: { total: 2, queued: 0, running: 0, completed: 2, failed: 0, diverged: 0, cancelled: 0 },
+  progress: 1,
+  leaderboard: { metric: 'val_loss', mode: 'min', entries: [] },
+  at,
+});
+
+let redis: Redis;
+let reader: Redis;
+beforeAll(async () => {
+  redis = await connectRedis(createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'producer'));
+  reader = await connectRedis(redis.duplicate());
+});
+afterAll(async () => {
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+  reader.disconnect();
+});
+
+describe('sweep event streams', () => {
+  it('appends in order, reads after an id exclusively, and counts each finished trial once', async () => {
+    const sweepId = randomUUID();
+    const [a, b] = [randomUUID(), randomUUID()];
+    const first = await appendSweepEvents(redis, prefix, sweepId, [running(sweepId, a), running(sweepId, b)]);
+    expect(first?.ids).toHaveLength(2);
+    expect(first?.finishedTrials).toBe(0);
+    expect((await appendSweepEvents(redis, prefix, sweepId, [], [a]))?.finishedTrials).toBe(1);
+    expect((await appendSweepEvents(redis, prefix, sweepId, [], [a]))?.finishedTrials).toBe(1);
+
+    const all = await readSweepEvents(reader, prefix, sweepId, '0-0', { blockMs: 100 });
+    expect(all.map((e) => e.id)).toEqual(first!.ids);
+    expect(all.map((e) => (e.event.type === 'trial.state' ? e.event.trialId : ''))).toEqual([a, b]);
+    expect((await readSweepEvents(reader, prefix, sweepId, first!.ids[0]!, { blockMs: 100 })).map((e) => e.id)).toEqual([first!.ids[1]]);
+    expect(await readSweepEvents(reader, prefix, sweepId, first!.ids[1]!, { blockMs: 100 })).toEqual([]);
+    const ttl = await redis.ttl(sweepEventKeys(prefix, sweepId).stream);
+    expect(ttl).toBeGreaterThan(SWEEP_EVENTS.endedTtlS);
+  });
+
+  it('ends once, when the last trial is marked finished, and refuses every append after the end', async () => {
+    const sweepId = randomUUID();
+    const [a, b] = [randomUUID(), randomUUID()];
+    let finals = 0;
+    const final = async () => (finals++, finished(sweepId));
+    expect(await appendFinishedTrials(redis, prefix, sweepId, [running(sweepId, a)], [a], 2, final)).toEqual({ ended: false });
+    expect(finals).toBe(0);
+    expect(await appendFinishedTrials(redis, prefix, sweepId, [running(sweepId, b)], [b], 2, final)).toEqual({ ended: true });
+    expect(finals).toBe(1);
+
+    const state = await sweepEventsState(redis, prefix, sweepId);
+    const events = await readSweepEvents(reader, prefix, sweepId, '0-0', { blockMs: 100 });
+    expect(state.endId).toBe(events.at(-1)!.id);
+    expect(events.at(-1)!.event.type).toBe('sweep.finished');
+
+    expect(await appendSweepEvents(redis, prefix, sweepId, [running(sweepId, a)])).toBeNull();
+    expect(await endSweepEvents(redis, prefix, sweepId, finished(sweepId))).toBeNull();
+    expect(await readSweepEvents(reader, prefix, sweepId, '0-0', { blockMs: 100 })).toHaveLength(events.length);
+    const ttl = await redis.ttl(sweepEventKeys(prefix, sweepId).stream);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(SWEEP_EVENTS.endedTtlS);
+  });
+});
