@@ -18,7 +18,7 @@ import {
   type PrismaClient,
   type SweepStatus,
 } from '@lrsweep/db';
-import type { ScheduleSpec } from '@lrsweep/schedules';
+import { naturalInterval, type ScheduleSpec } from '@lrsweep/schedules';
 import type { TrialHooks, TrialRef, TrialResult } from '../trial-hooks.ts';
 import type { TrainerConfig, WorkerConfig } from '../worker-config.ts';
 import { withRetry } from '../with-retry.ts';
@@ -104,7 +104,9 @@ export async function runExternalTrial(trialId: string, ctx: ExternalTrialContex
   const lrCheck = new LrCheck(schedule, task.optimizer, task.epochs);
   // A resumed trial's expected lrs replay the epochs before the resume (a ReduceLROnPlateau's depend on their metrics).
   const earlier = resume ? (await listEpochs(db, trialId)).filter((e) => e.epoch <= resume.epoch) : [];
-  const tableLength = Math.min(1_000_000, task.epochs * (stepsPerEpoch ?? 1_000) + 2);
+  // An expression is tabulated for every step index its scheduler can reach.
+  const perStep = (schedule.interval ?? naturalInterval(schedule)) === 'step';
+  const tableLength = Math.min(1_000_000, task.epochs * (perStep ? (stepsPerEpoch ?? 1_000) : 1) + 2);
 
   let last: Row | null = null;
   let diverged: Row | null = null;
