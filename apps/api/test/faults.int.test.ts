@@ -161,7 +161,9 @@ describe('Redis loses everything mid-sweep', () => {
     const db0 = new Redis('redis://127.0.0.1:6379/0');
     const db7 = new Redis(REDIS_URL);
     try {
-      expect(await db7.exists(`${s.prefix}:trials:wait`)).toBe(1); // the jobs went to /7
+      // The jobs went to /7, into the LIST deploy/k8s's KEDA trigger measures.
+      expect(await db7.type(`${s.prefix}:trials:wait`)).toBe('list');
+      expect(await db7.llen(`${s.prefix}:trials:wait`)).toBe(TRIALS);
       s.startWorker();
       s.startWorker();
       await waitFor('a third of the trials done', async () => (await s.db.trial.count({ where: { sweepId, state: 'completed' } })) >= TRIALS / 3);
