@@ -45,6 +45,11 @@ interface Result {
   secondsPerEpoch?: number;
   /** Wall time of the whole train() call, data already loaded; only when all epochs ran. */
   trialSeconds?: number;
+  /**
+   * CPU seconds (user + system, all threads) of that call: on a shared 2-core machine wall
+   * time depends on what else runs, CPU time much less.
+   */
+  trialCpuSeconds?: number;
   epochsRun?: number;
   valAcc?: number;
   error?: string;
@@ -95,6 +100,7 @@ async function runVariant(v: Variant): Promise<Result> {
   const rows: EpochRow[] = [];
   await loadDataset('mnist');
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await train({
     task: {
       dataset: 'mnist',
@@ -106,12 +112,15 @@ async function runVariant(v: Variant): Promise<Result> {
     trials: [{ schedule: { type: 'StepLR', step_size: 1000, gamma: 1 }, seed: 1 }],
     onEpoch: (_i, row) => void rows.push(row),
   });
-  const trialSeconds = rows.length === TRIAL_EPOCHS ? (performance.now() - t0) / 1000 : undefined;
+  const complete = rows.length === TRIAL_EPOCHS;
+  const cpu = process.cpuUsage(cpu0);
+  const trialSeconds = complete ? (performance.now() - t0) / 1000 : undefined;
+  const trialCpuSeconds = complete ? (cpu.user + cpu.system) / 1e6 : undefined;
   // Epoch 0 includes uploading the data and the first kernel calls; report the steady state
   // when there is one.
   const steady = rows.length > 1 ? rows.slice(1) : rows;
   const secondsPerEpoch = steady.reduce((s, r) => s + r.seconds, 0) / steady.length;
-  return { id: v.id, version: info.version, gflops, secondsPerEpoch, trialSeconds, epochsRun: rows.length, valAcc: rows.at(-1)?.val_acc };
+  return { id: v.id, version: info.version, gflops, secondsPerEpoch, trialSeconds, trialCpuSeconds, epochsRun: rows.length, valAcc: rows.at(-1)?.val_acc };
 }
 
 function child(v: Variant): Result {
@@ -143,8 +152,8 @@ if (arg >= 0) {
     return child(v);
   });
   console.log('\nMNIST MLP [128], batch 64, SGD momentum 0.9; 1024x1024 matmul (best of up to 5)');
-  console.log('s/trial: 10 x the steady s/epoch; measured: the whole 10-epoch train() call (first epoch included)');
-  console.log('backend                      version   GFLOP/s   s/epoch   s/trial(10 ep)   measured   val_acc   note');
+  console.log('s/trial: 10 x the steady s/epoch; measured / cpu: wall and CPU seconds of the whole 10-epoch train() call');
+  console.log('backend                      version   GFLOP/s   s/epoch   s/trial(10 ep)   measured   cpu s   val_acc   note');
   for (const r of results) {
     const perTrial = r.secondsPerEpoch === undefined ? undefined : r.secondsPerEpoch * TRIAL_EPOCHS;
     const note = r.error ?? (r.epochsRun! < TRIAL_EPOCHS ? `ran ${r.epochsRun} epoch(s), trial extrapolated` : '');
@@ -156,6 +165,7 @@ if (arg >= 0) {
         fmt(r.secondsPerEpoch, 3).padStart(9),
         fmt(perTrial, 2).padStart(16),
         fmt(r.trialSeconds, 2).padStart(10),
+        fmt(r.trialCpuSeconds, 2).padStart(7),
         fmt(r.valAcc, 3).padStart(9),
         '  ' + note,
       ].join(' '),
