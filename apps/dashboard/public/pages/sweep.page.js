@@ -106,7 +106,7 @@ export async function sweepPage(root, sweepId) {
       renderHead();
       renderBoard(board);
       renderTrials();
-    }, 300);
+    }, 1500); // at most three reads per 1.5 s however fast trials finish: well inside the API's rate limit
   };
   let frame = 0;
   const redraw = () => (frame ||= requestAnimationFrame(() => ((frame = 0), lossChart.setData(lossData()))));
