@@ -104,6 +104,8 @@ describe('blas agrees with wasm for the same seed (same init, data order and sem
       { type: 'OneCycleLR', max_lr: 0.02, interval: 'step' },
     ],
     ['AdamW', spiralsTask({ epochs: 5, optimizer: { type: 'AdamW', lr: 0.01, weight_decay: 0.1 } }), constant],
+    ['no hidden layer (softmax regression)', spiralsTask({ epochs: 3, model: { type: 'mlp', hidden: [] } }), constant],
+    ['three hidden layers, a short last batch', spiralsTask({ epochs: 3, batchSize: 100, model: { type: 'mlp', hidden: [16, 8, 8] } }), constant],
   ];
   it.each(cases)('%s: every epoch within 1e-4', async (_name, task, schedule) => {
     const wasm = await run('wasm', task, schedule);
