@@ -80,16 +80,18 @@ async function main(): Promise<void> {
     while ((((await (await fetch(`${api}/v1/workers`)).json()) as { items: unknown[] }).items.length ?? 0) < Number(values.workers)) {
       await new Promise((r) => setTimeout(r, 300));
     }
-    // 10 x 10 StepLR grid x 100 seeds = 10,000 trials by default.
-    const perAxis = Math.round(Math.sqrt(trials / seeds));
+    // 10 x 10 StepLR grid x 100 seeds = 10,000 trials by default; a x b = trials / seeds in general.
+    const schedules = trials / seeds;
+    let a = Math.floor(Math.sqrt(schedules));
+    while (schedules % a !== 0) a--;
     const body = {
       name: 'bench-load',
       task: { dataset: 'spirals', model: { type: 'mlp', hidden: [8] }, epochs: Number(values.epochs), batchSize: 32, optimizer: { type: 'SGD', lr: 0.1 } },
       schedules: [
         {
           type: 'StepLR',
-          step_size: { values: Array.from({ length: perAxis }, (_, i) => i + 1) },
-          gamma: { values: Array.from({ length: trials / seeds / perAxis }, (_, i) => 0.05 + i * 0.09) },
+          step_size: { values: Array.from({ length: schedules / a }, (_, i) => i + 1) },
+          gamma: { values: Array.from({ length: a }, (_, i) => 0.05 + (i * 0.9) / a) },
         },
       ],
       seeds,
