@@ -73,6 +73,7 @@ describe('the dashboard', () => {
     expect(await row.textContent()).toContain('dashboard-live');
     expect(await row.locator('.badge').textContent()).toBe('running');
     expect(Number(await row.locator('[role=progressbar]').getAttribute('aria-valuenow'))).toBeGreaterThan(0);
+    await page.screenshot({ path: shot('sweeps') });
     await row.locator('a').click();
     await page.waitForURL(`**/#/sweeps/${sweepId}`);
   });
@@ -108,6 +109,8 @@ describe('the dashboard', () => {
     await page.goto(`${base}/#/queue`);
     await page.locator('[data-count="workers"] b').waitFor();
     expect(Number(await page.locator('[data-count="workers"] b').textContent())).toBeGreaterThanOrEqual(1);
+    await page.locator('#workers table').waitFor();
+    await page.screenshot({ path: shot('queue') });
   });
 
   it('links Bull Board, which shows the trial queue read-only', async () => {
