@@ -54,6 +54,18 @@ bool ReadInt(const Napi::Env& env, const Napi::Value& v, const char* name, int64
   return true;
 }
 
+// Scalars (alpha, beta, lr, ...) must be numbers: a NaN from a bad argument would silently
+// poison the weights.
+bool Numbers(const Napi::CallbackInfo& info, std::initializer_list<size_t> indices) {
+  for (size_t i : indices) {
+    if (!info[i].IsNumber()) {
+      Napi::TypeError::New(info.Env(), "argument " + std::to_string(i) + " must be a number").ThrowAsJavaScriptException();
+      return false;
+    }
+  }
+  return true;
+}
+
 // A row-major rows x cols matrix with leading dimension ld, `count` of them `stride` apart,
 // must lie inside an array of `length` floats.
 bool Fits(const Napi::Env& env, const char* name, int64_t rows, int64_t cols, int64_t ld, int64_t count,
@@ -85,6 +97,7 @@ Napi::Value SgemmImpl(const Napi::CallbackInfo& info, bool batched) {
     Napi::TypeError::New(env, "expected " + std::to_string(want) + " arguments").ThrowAsJavaScriptException();
     return env.Undefined();
   }
+  if (!Numbers(info, {5, batched ? size_t{12} : size_t{10}})) return env.Undefined();
   size_t i = 0;
   const bool transA = info[i++].ToBoolean().Value();
   const bool transB = info[i++].ToBoolean().Value();
@@ -137,7 +150,7 @@ bool SameLength(const Napi::Env& env, std::initializer_list<const Matrix*> ms) {
   return true;
 }
 
-float ReadFloat(const Napi::Value& v) { return v.IsNumber() ? v.As<Napi::Number>().FloatValue() : NAN; }
+float ReadFloat(const Napi::Value& v) { return v.As<Napi::Number>().FloatValue(); }
 
 // Momentum buffers and Adam moments of rarely-lit pixels decay geometrically through the
 // subnormal range, where each x86 float op takes a slow microcode path: with ~3% of SGD's
@@ -166,6 +179,7 @@ Napi::Value SgdStep(const Napi::CallbackInfo& info) {
     if (!env.IsExceptionPending()) Napi::TypeError::New(env, "expected 8 arguments").ThrowAsJavaScriptException();
     return env.Undefined();
   }
+  if (!Numbers(info, {3, 4, 5})) return env.Undefined();
   const float lr = ReadFloat(info[3]), momentum = ReadFloat(info[4]), wd = ReadFloat(info[5]);
   const bool nesterov = info[6].ToBoolean().Value(), first = info[7].ToBoolean().Value();
   if (!SameLength(env, momentum == 0 ? std::initializer_list<const Matrix*>{&p, &g} : std::initializer_list<const Matrix*>{&p, &g, &buf})) {
@@ -211,7 +225,7 @@ Napi::Value AdamStep(const Napi::CallbackInfo& info) {
     if (!env.IsExceptionPending()) Napi::TypeError::New(env, "expected 11 arguments").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  if (!SameLength(env, {&p, &g, &m, &v})) return env.Undefined();
+  if (!SameLength(env, {&p, &g, &m, &v}) || !Numbers(info, {4, 5, 6, 7, 8, 9, 10})) return env.Undefined();
   const float stepSize = ReadFloat(info[4]), beta1 = ReadFloat(info[5]), beta2 = ReadFloat(info[6]);
   const float bc2 = ReadFloat(info[7]), eps = ReadFloat(info[8]), decay = ReadFloat(info[9]), l2 = ReadFloat(info[10]);
   FlushSubnormals flush;

@@ -116,3 +116,13 @@ describe('threads and kernels', () => {
     expect(openblasCoreType(new Set(['sse2']))).toBeNull();
   });
 });
+
+describe('argument checks', () => {
+  it('refuses non-numeric scalars and optimizer arrays of different lengths', () => {
+    const x = new Float32Array(4);
+    expect(() => addon.sgemm(false, false, 2, 2, 2, 'a' as unknown as number, x, 2, x, 2, 0, new Float32Array(4), 2)).toThrow(/argument 5 must be a number/);
+    expect(() => addon.sgdStep(x, x, x, undefined as unknown as number, 0.9, 0, false, false)).toThrow(TypeError);
+    expect(() => addon.sgdStep(x, new Float32Array(3), x, 0.1, 0.9, 0, false, false)).toThrow(/same length/);
+    expect(() => addon.adamStep(x, x, x, new Float32Array(5), 0.1, 0.9, 0.999, 1, 1e-8, 1, 0)).toThrow(/same length/);
+  });
+});
