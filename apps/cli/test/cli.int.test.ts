@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +72,9 @@ function cliOnTty(args: string[]): Promise<Run> {
 }
 const hasScript = spawnSync('script', ['--version']).status === 0;
 
+type Board = { metric: string; entries: { rank: number; schedule: Record<string, unknown>; mean: number; std: number; n: number }[] };
+const apiBoard = async (): Promise<Board> => (await stack.app.inject({ url: `/v1/sweeps/${sweepId}/leaderboard` })).json();
+
 const json = <T = unknown>(run: Run): T => {
   expect(run.code, run.stderr).toBe(0);
   return JSON.parse(run.stdout) as T;
@@ -120,29 +124,27 @@ describe('lrsweep against a running API', () => {
   });
 
   it('shows one sweep and the list of sweeps', async () => {
-    const one = await cli(['status', sweepId]);
+    const [one, oneJson, list] = await Promise.all([cli(['status', sweepId]), cli(['status', sweepId, '--json']), cli(['status'])]);
     expect(one.code, one.stderr).toBe(0);
     expect(one.stdout).toMatch(/^status +completed$/m);
     expect(one.stdout).toMatch(/^trials +8 \(8 completed\)$/m);
     expect(one.stdout).toMatch(/^finished +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(took \d+/m);
-    expect(json<{ progress: number }>(await cli(['status', sweepId, '--json'])).progress).toBe(1);
-
-    const list = await cli(['status']);
+    expect(json<{ progress: number }>(oneJson).progress).toBe(1);
     expect(list.code, list.stderr).toBe(0);
     expect(list.stdout).toMatch(new RegExp(`^${sweepId} +cli-spirals +completed +\\[█{10}\\] 100% +8/8 `, 'm'));
   });
 
   it('prints the leaderboard as a table, JSON and CSV that agree', async () => {
-    type Board = { metric: string; entries: { rank: number; schedule: Record<string, unknown>; mean: number; std: number; n: number }[] };
-    const board = json<Board>(await cli(['leaderboard', sweepId, '--format', 'json']));
+    const [asJson, table, asCsv] = await Promise.all([cli(['leaderboard', sweepId, '--format', 'json']), cli(['leaderboard', sweepId]), cli(['leaderboard', sweepId, '--format', 'csv'])]);
+    const board = json<Board>(asJson);
+    expect(board).toEqual(await apiBoard());
     expect(board.entries.map((e) => e.rank)).toEqual([1, 2, 3, 4]);
 
-    const table = await cli(['leaderboard', sweepId]);
     const lines = table.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(2 + 4);
     expect(lines[2]).toContain(describeSchedule(board.entries[0]!.schedule));
 
-    const csv = parseCsv((await cli(['leaderboard', sweepId, '--format', 'csv'])).stdout);
+    const csv = parseCsv(asCsv.stdout);
     expect(csv[0]).toEqual(['rank', 'schedule_call', 'schedule', 'metric', 'mode', 'mean', 'std', 'n']);
     expect(csv.slice(1).map((r) => ({ rank: Number(r[0]), schedule: JSON.parse(r[2]!), mean: Number(r[5]), std: Number(r[6]), n: Number(r[7]) }))).toEqual(
       board.entries.map(({ rank, schedule, mean, std, n }) => ({ rank, schedule, mean, std, n })),
@@ -150,31 +152,34 @@ describe('lrsweep against a running API', () => {
   });
 
   it('prints the best schedule as a PyTorch call with mean ± std and n', async () => {
-    const board = json<{ entries: { schedule: Record<string, unknown>; mean: number }[] }>(await cli(['leaderboard', sweepId, '--json']));
-    const best = await cli(['best', sweepId]);
+    const [board, best] = await Promise.all([apiBoard(), cli(['best', sweepId])]);
     expect(best.code, best.stderr).toBe(0);
     const [call, stats] = best.stdout.split('\n');
     expect(call).toBe(describeSchedule(board.entries[0]!.schedule));
-    expect(stats).toBe(`val_loss ${board.entries[0]!.mean.toFixed(4)} ± ${stats!.split('± ')[1]!.split(' ')[0]} (min) over n=2 seeds`);
+    expect(stats).toBe(`val_loss ${board.entries[0]!.mean.toFixed(4)} ± ${board.entries[0]!.std.toFixed(4)} (min) over n=2 seeds`);
   });
 
   it('lists every trial, and filters by state', async () => {
-    const table = await cli(['trials', sweepId]);
+    const [table, completed, running, bad] = await Promise.all([
+      cli(['trials', sweepId]),
+      cli(['trials', sweepId, '--state', 'completed', '--json']),
+      cli(['trials', sweepId, '--state', 'running']),
+      cli(['trials', sweepId, '--state', 'done']),
+    ]);
     expect(table.code, table.stderr).toBe(0);
     const rows = table.stdout.trimEnd().split('\n').slice(2);
     expect(rows).toHaveLength(8);
     for (const row of rows) expect(row).toMatch(/^ *\d+ {2}completed +\d +4\/4 +\d\.\d{4} +\d\.\d{4} +\d\.\d{4} +\d+\.\d +\S+ {2}[A-Z]\w+\(/);
 
-    expect(json<unknown[]>(await cli(['trials', sweepId, '--state', 'completed', '--json']))).toHaveLength(8);
-    expect((await cli(['trials', sweepId, '--state', 'running'])).stdout).toBe('no running trials\n');
-    const bad = await cli(['trials', sweepId, '--state', 'done']);
+    expect(json<unknown[]>(completed)).toHaveLength(8);
+    expect(running.stdout).toBe('no running trials\n');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^lrsweep: trials: --state must be one of queued, running, completed/);
   });
 
   it('exports every epoch of every trial as CSV and JSON', async () => {
     const out = join(dir, 'epochs.csv');
-    const run = await cli(['export', sweepId, '--format', 'csv', '--out', out]);
+    const [run, jsonRun] = await Promise.all([cli(['export', sweepId, '--format', 'csv', '--out', out]), cli(['export', sweepId, '--format', 'json'])]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toBe(`wrote 32 rows (8 trials) to ${out}\n`);
     const csv = parseCsv(await readFile(out, 'utf8'));
@@ -188,26 +193,26 @@ describe('lrsweep against a running API', () => {
     expect(step.map((r) => r[4])).toEqual(Array(4).fill('StepLR(step_size=2, gamma=0.5)'));
     expect(step.map((r) => Number(r[8]))).toEqual([0.1, 0.1, 0.05, 0.05]);
 
-    const asJson = json<Record<string, unknown>[]>(await cli(['export', sweepId, '--format', 'json']));
+    const asJson = json<Record<string, unknown>[]>(jsonRun);
     expect(asJson).toHaveLength(32);
     expect(asJson[0]).toMatchObject({ sweep_id: sweepId, trial_index: 0, epoch: 0, schedule: { type: expect.any(String) } });
   });
 
-  it('shows the queue, and the workers or why it cannot', async () => {
-    const q = await cli(['queue']);
+  it('shows the queue and the live workers', async () => {
+    const [q, qJson, workers, workersJson] = await Promise.all([cli(['queue']), cli(['queue', '--json']), cli(['workers']), cli(['workers', '--json'])]);
+    const queue = (await stack.app.inject({ url: '/v1/queue' })).json();
     expect(q.code, q.stderr).toBe(0);
     expect(q.stdout).toMatch(/^workers +2$/m);
-    expect(json(await cli(['queue', '--json']))).toEqual((await stack.app.inject({ url: '/v1/queue' })).json());
+    expect(q.stdout).toMatch(new RegExp(`^completed +${queue.completed}$`, 'm'));
+    expect(json(qJson)).toEqual(queue);
 
-    const workers = await cli(['workers']);
-    if ((await stack.app.inject({ url: '/v1/workers' })).statusCode === 404) {
-      expect(workers.code).toBe(1);
-      expect(workers.stderr).toMatch(/^lrsweep: the API at http:\/\/127\.0\.0\.1:\d+ does not list workers .*lrsweep queue/);
-      expect(workers.stderr.split('\n')).toHaveLength(2);
-    } else {
-      expect(workers.code, workers.stderr).toBe(0);
-      expect(workers.stdout.length).toBeGreaterThan(0);
-    }
+    expect(workers.code, workers.stderr).toBe(0);
+    const rows = workers.stdout.trimEnd().split('\n');
+    expect(rows[0]).toMatch(/^worker +gpu +backend +running +done +samples\/s +up +last seen$/);
+    expect(rows.slice(2)).toHaveLength(2);
+    for (const row of rows.slice(2)) expect(row).toMatch(/^\S+ +- +\S+ +0 +\d+ +[\d,]+ +\S+ +\S+ ago$/);
+    const listed = json<{ items: { trialsDone: number }[] }>(workersJson).items;
+    expect(listed.reduce((n, w) => n + w.trialsDone, 0)).toBe(queue.completed);
   });
 
   it('cancels a sweep: queued trials are removed', async () => {
@@ -217,37 +222,63 @@ describe('lrsweep against a running API', () => {
     const run = await cli(['cancel', submitted.id]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toBe(`cancelled sweep ${submitted.id} (cli-spirals): 8 trials cancelled; 0 completed kept\n`);
-    expect((await cli(['status', submitted.id])).stdout).toMatch(/^status +cancelled$/m);
-    expect(json<{ waiting: number }>(await cli(['queue', '--json'])).waiting).toBe(0);
-    expect((await cli(['cancel', sweepId])).stdout).toBe(`sweep ${sweepId} is already completed; nothing to cancel\n`);
+    const [status, again] = await Promise.all([cli(['status', submitted.id]), cli(['cancel', sweepId])]);
+    expect(status.stdout).toMatch(/^status +cancelled$/m);
+    expect((await stack.app.inject({ url: '/v1/queue' })).json().waiting).toBe(0);
+    expect(again.stdout).toBe(`sweep ${sweepId} is already completed; nothing to cancel\n`);
   });
 });
 
 describe('lrsweep errors', () => {
   it('names each bad field of an invalid sweep file and exits 2', async () => {
-    const file = join(dir, 'bad.yaml');
-    await writeFile(file, sweepYaml.replace('step_size: 2', 'step_size: 0').replace('batchSize: 32', 'batchSize: 32\n  colour: blue'));
-    const run = await cli(['submit', file]);
-    expect(run.code).toBe(2);
-    const lines = run.stderr.trimEnd().split('\n');
+    const badSchedule = join(dir, 'bad-schedule.yaml');
+    const badTask = join(dir, 'bad-task.yaml');
+    await writeFile(badSchedule, sweepYaml.replace('step_size: 2', 'step_size: 0'));
+    await writeFile(badTask, sweepYaml.replace('batchSize: 32', 'batchSize: 0\n  colour: blue'));
+    const [schedule, task] = await Promise.all([cli(['submit', badSchedule]), cli(['submit', badTask])]);
+    expect(schedule.code).toBe(2);
+    // one line per issue (here one per grid value it was expanded with), each naming the field
+    for (const line of schedule.stderr.trimEnd().split('\n')) expect(line).toMatch(/^lrsweep: \/schedules\/0\/step_size: .*step_size must be a positive integer/);
+    expect(task.code).toBe(2);
+    const lines = task.stderr.trimEnd().split('\n');
+    for (const line of lines) expect(line).toMatch(/^lrsweep: \/\S*: /);
     expect(lines).toContain('lrsweep: /task/colour: unknown field');
-    for (const line of lines) expect(line).toMatch(/^lrsweep: \/\S+: /);
+    expect(lines.find((l) => l.startsWith('lrsweep: /task/batchSize: '))).toBeDefined();
+    // nothing was written
+    expect((await stack.app.inject({ url: '/v1/sweeps' })).json().items.every((s: { name: string }) => s.name === 'cli-spirals')).toBe(true);
   });
 
   it('refuses a file that does not parse or does not exist, and an unknown id, with exit 2', async () => {
     const file = join(dir, 'broken.yaml');
     await writeFile(file, 'name: x\n  task: [1, 2\n');
-    const broken = await cli(['submit', file]);
+    const [broken, missing, unknown] = await Promise.all([
+      cli(['submit', file]),
+      cli(['submit', join(dir, 'nope.json')]),
+      cli(['leaderboard', '00000000-0000-4000-8000-000000000000']),
+    ]);
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(new RegExp(`^lrsweep: ${file}: .*line \\d+.*\\n$`));
-
-    const missing = await cli(['submit', join(dir, 'nope.json')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(`lrsweep: ${join(dir, 'nope.json')}: no such file\n`);
-
-    const unknown = await cli(['leaderboard', '00000000-0000-4000-8000-000000000000']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe('lrsweep: sweep 00000000-0000-4000-8000-000000000000 not found\n');
+  });
+
+  it('says when an older API has no worker registry, in one line', async () => {
+    // what an API from before GET /v1/workers answers: its not-found handler's body
+    const older = createHttpServer((req, res) => {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'LRS_ROUTE_NOT_FOUND', message: `no route GET ${req.url}` } }));
+    });
+    await new Promise<void>((resolve) => older.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(older.address() as AddressInfo).port}`;
+      const run = await cli(['workers', '--api', url]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(`lrsweep: the API at ${url} does not list workers (it predates GET /v1/workers); lrsweep queue shows how many are connected\n`);
+    } finally {
+      await new Promise((resolve) => older.close(resolve));
+    }
   });
 
   it('says when the API is unreachable and exits 1', async () => {

@@ -1,12 +1,15 @@
-// `lrsweep workers`: the workers the API knows of (GET /v1/workers), whatever fields it lists.
+// `lrsweep workers`: the live training workers, as each last reported itself to the registry.
+import type { WorkerList } from '@lrsweep/contracts';
 import { ApiCallError, parseApiCommand, SHARED_HELP } from '../api-client.ts';
 import { CliError } from '../cli-error.ts';
 import { print, printJson } from '../format/output.ts';
+import { formatDuration } from '../format/progress.ts';
 import { renderTable } from '../format/table.ts';
 
 const HELP = `usage: lrsweep workers
 
-The training workers registered with the API, one row each (GET /v1/workers).
+The live training workers (GET /v1/workers): GPU, backend, trials running now and done,
+training samples per second over the last epoch, uptime and when each last reported.
 
 options:
 ${SHARED_HELP}`;
@@ -14,45 +17,37 @@ ${SHARED_HELP}`;
 export async function run(argv: string[]): Promise<number> {
   const cmd = parseApiCommand('workers', argv, { help: HELP, positionals: { min: 0, max: 0 } });
   if (!cmd) return 0;
-  let body: unknown;
+  let list: WorkerList;
   try {
-    body = await cmd.client.get<unknown>('/v1/workers');
+    list = await cmd.client.get<WorkerList>('/v1/workers');
   } catch (err) {
-    // An API older than this command has no such route: say so rather than "no route GET ...".
-    if (err instanceof ApiCallError && err.code === 'LRS_ROUTE_NOT_FOUND') {
-      throw new CliError(`the API at ${cmd.client.base} does not list workers (no GET /v1/workers; it predates the worker registry); lrsweep queue shows how many are connected`, 1);
+    // An API older than the worker registry has no such route: say that, not "no route GET ...".
+    if (err instanceof ApiCallError && err.status === 404) {
+      throw new CliError(`the API at ${cmd.client.base} does not list workers (it predates GET /v1/workers); lrsweep queue shows how many are connected`, 1);
     }
     throw err;
   }
   if (cmd.json) {
-    printJson(body);
+    printJson(list);
     return 0;
   }
-  const rows = rowsOf(body);
-  if (rows.length === 0) {
-    print('no workers registered');
+  if (list.items.length === 0) {
+    print('no live workers: start one with lrsweep worker (or lrsweep serve --workers N)');
     return 0;
   }
-  print(recordsTable(rows));
+  const now = Date.now();
+  const since = (iso: string) => formatDuration((now - Date.parse(iso)) / 1000);
+  const rows = list.items.map((w) => [
+    w.id,
+    w.gpu === null ? '-' : String(w.gpu),
+    w.backend ?? '-',
+    String(w.currentTrials.length),
+    String(w.trialsDone),
+    w.samplesPerSecond === null ? '-' : Math.round(w.samplesPerSecond).toLocaleString('en-US'),
+    since(w.startedAt),
+    `${since(w.lastSeenAt)} ago`,
+  ]);
+  const right = (header: string) => ({ header, align: 'right' as const });
+  print(renderTable([{ header: 'worker' }, right('gpu'), { header: 'backend' }, right('running'), right('done'), right('samples/s'), right('up'), right('last seen')], rows));
   return 0;
-}
-
-/** The list in the body: the body itself, or its first array field (`items`, `workers`). */
-function rowsOf(body: unknown): Record<string, unknown>[] {
-  if (Array.isArray(body)) return body as Record<string, unknown>[];
-  if (body && typeof body === 'object') {
-    const list = Object.values(body).find(Array.isArray);
-    if (list) return list as Record<string, unknown>[];
-  }
-  return [];
-}
-
-/** Any records as a table: a column per field in first-seen order, nested values as compact JSON. */
-export function recordsTable(records: Record<string, unknown>[]): string {
-  const keys = [...new Set(records.flatMap((r) => Object.keys(r)))];
-  const cell = (v: unknown) => (v === null || v === undefined ? '-' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-  return renderTable(
-    keys.map((k) => ({ header: k, align: records.every((r) => typeof r[k] === 'number' || r[k] == null) ? ('right' as const) : ('left' as const) })),
-    records.map((r) => keys.map((k) => cell(r[k]))),
-  );
 }
