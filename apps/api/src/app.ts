@@ -6,7 +6,7 @@ import type { Logger } from '@lrsweep/config';
 import { installErrorHandler } from './errors.ts';
 import { schemaCompiler } from './validation.ts';
 import { servicesPlugin, type Services } from './plugins/services.plugin.ts';
-import { securityPlugin } from './plugins/security.plugin.ts';
+import { frameworkErrors, securityPlugin } from './plugins/security.plugin.ts';
 import { authPlugin } from './plugins/auth.plugin.ts';
 import { sweepsRoutes } from './routes/sweeps.routes.ts';
 import { trialsRoutes } from './routes/trials.routes.ts';
@@ -31,6 +31,7 @@ export async function buildApp({ logger, ...services }: AppOptions) {
     // pino's Logger is a superset of Fastify's logger interface; Fastify types it narrowly.
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
+    frameworkErrors,
     ajv: { customOptions: { allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(schemaCompiler());

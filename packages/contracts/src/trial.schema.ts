@@ -42,7 +42,8 @@ export const TrialList = Type.Object({ items: Type.Array(TrialSummary), total: T
 
 export const TrialListQuery = Type.Object(
   {
-    page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+    // Bounded so the row offset stays an exact integer (page=1e20 is not).
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
     pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
     state: Type.Optional(Type.Union(TRIAL_STATES.map((s) => Type.Literal(s)))),
   },

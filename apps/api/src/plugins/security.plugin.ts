@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -47,6 +48,8 @@ export function parseJsonBody(body: Buffer): unknown {
   try {
     return JSON.parse(text, (key, value: unknown) => {
       if (FORBIDDEN_KEYS.has(key)) throw badBody(`the body has a field named "${key}", which is never allowed`);
+      // JSON has no Infinity, but 1e999 parses to it: refuse rather than let it reach a formula.
+      if (typeof value === 'number' && !Number.isFinite(value)) throw badBody(`the body has a number too large for a double${key ? ` at "${key}"` : ''}`);
       return value;
     });
   } catch (err) {
@@ -115,7 +118,8 @@ export const securityPlugin = fp(async (app) => {
     });
   }
 
-  app.removeContentTypeParser('application/json');
+  // JSON is the only body the API takes: text/plain would reach a route as a string.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
     try {
       done(null, parseJsonBody(body as Buffer));
@@ -123,4 +127,25 @@ export const securityPlugin = fp(async (app) => {
       done(err as Error, undefined);
     }
   });
+  app.addContentTypeParser('*', (request, _payload, done) => {
+    const type = String(request.headers['content-type'] ?? 'none').slice(0, 100);
+    done(new ApiError('LRS_UNSUPPORTED_MEDIA_TYPE', `the body must be application/json, not '${type}'`, 415), undefined);
+  });
 });
+
+/**
+ * Fastify's router answers a malformed URL or an over-long path parameter before any route
+ * or error handler runs; this gives those answers our error body too (Fastify's
+ * `frameworkErrors` option, set in app.ts).
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
+  // Fastify's own messages quote the whole path; ours say what is wrong without echoing it.
+  const message =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? 'a path parameter is longer than 100 characters'
+      : error.code === 'FST_ERR_BAD_URL'
+        ? 'the URL is not valid: a percent-escape does not decode to UTF-8'
+        : 'the request could not be routed';
+  void reply.code(status).send({ error: { code: 'LRS_BAD_URL', message } });
+}

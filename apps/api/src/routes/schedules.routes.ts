@@ -3,6 +3,9 @@ import { ErrorBody, PreviewBody, PreviewReply } from '@lrsweep/contracts';
 import { naturalInterval, trajectory, validateSchedule, type ScheduleSpec } from '@lrsweep/schedules';
 import { invalid } from '../errors.ts';
 
+/** A preview's reply holds one lr per step: 10^5 is about 2 MB of JSON, and 10^9 would exhaust the heap. */
+export const MAX_PREVIEW_STEPS = 100_000;
+
 export const schedulesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/schedules/preview',
@@ -15,6 +18,9 @@ export const schedulesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const spec = schedule as ScheduleSpec;
       const interval = spec.interval ?? naturalInterval(spec);
       const steps = interval === 'step' ? epochs * stepsPerEpoch : epochs;
+      if (steps > MAX_PREVIEW_STEPS) {
+        throw invalid([{ path: interval === 'step' ? '/stepsPerEpoch' : '/epochs', message: `the preview would have ${steps} steps (epochs x stepsPerEpoch); the limit is ${MAX_PREVIEW_STEPS}` }]);
+      }
       // Plateau schedules need a metric; a flat one shows how they behave when nothing improves.
       const run = (() => {
         try {

@@ -23,7 +23,8 @@ import { leaderboardView, sweepView, trialView } from '../views.ts';
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const PageQuery = Type.Object(
   {
-    page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+    // Bounded so the row offset stays an exact integer (page=1e20 is not).
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
     pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
   },
   { additionalProperties: false },

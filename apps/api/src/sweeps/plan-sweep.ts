@@ -22,11 +22,21 @@ export function seedList(seeds: CreateSweepBody['seeds']): number[] {
 }
 
 /**
+ * Scheduler steps all dry runs of one request may take together, about a second of CPU: a
+ * request must not hold the event loop for a minute (1000 epochs x 10^6 steps is 48 s). Past
+ * it, schedules are checked by construction only, and one that fails mid-training fails its
+ * trials then, as it would without the dry run.
+ */
+const DRY_RUN_STEP_BUDGET = 20_000_000;
+/** Each trial indexes its schedule's canonical JSON (scheduleKey); Postgres refuses index entries over ~8 KB. */
+const MAX_SCHEDULE_JSON_BYTES = 4096;
+
+/**
  * Runs a concrete schedule for the whole training length the task implies, so errors that
  * PyTorch would raise mid-training (OneCycleLR stepped past total_steps) are refused at submit
  * time instead of failing every trial an hour later.
  */
-function dryRun(schedule: ScheduleSpec, body: CreateSweepBody): string | null {
+function dryRun(schedule: ScheduleSpec, body: CreateSweepBody, budget: { steps: number }): string | null {
   const task = body.task;
   // A script's loader length is known only when the sweep states it (task.stepsPerEpoch).
   const stepsPerEpoch = isExternalTask(task) ? task.stepsPerEpoch : Math.ceil(DATASET_TRAIN_SIZES[task.dataset] / task.batchSize);
@@ -34,6 +44,8 @@ function dryRun(schedule: ScheduleSpec, body: CreateSweepBody): string | null {
     const scheduler = createScheduler(schedule, body.task.optimizer);
     if (scheduler.interval === 'step' && stepsPerEpoch === undefined) return null;
     const steps = scheduler.interval === 'step' ? body.task.epochs * stepsPerEpoch! : body.task.epochs;
+    if (steps > budget.steps) return null;
+    budget.steps -= steps;
     for (let i = 0; i < steps; i++) scheduler.step(1);
     return null;
   } catch (err) {
@@ -78,6 +90,7 @@ export function planSweep(body: CreateSweepBody, maxTrials: number): { plan: Swe
   const trials: PlannedTrial[] = [];
   const checked = new Set<string>();
   const seen = new Set<string>();
+  const budget = { steps: DRY_RUN_STEP_BUDGET };
   body.schedules.forEach((entry, i) => {
     const at = `/schedules/${i}`;
     for (const { schedule, choices } of expandEntry(entry, grids[i]!, at)) {
@@ -85,11 +98,15 @@ export function planSweep(body: CreateSweepBody, maxTrials: number): { plan: Swe
       const where = choices.length ? ` (grid values ${choices.join(', ')})` : '';
       if (!checked.has(scheduleKey)) {
         checked.add(scheduleKey);
-        const found = validateSchedule(schedule, body.task.optimizer);
+        const bytes = Buffer.byteLength(scheduleKey);
+        const found: Issue[] =
+          bytes > MAX_SCHEDULE_JSON_BYTES
+            ? [{ path: '', message: `the schedule is ${bytes} bytes as JSON; the limit is ${MAX_SCHEDULE_JSON_BYTES}` }]
+            : validateSchedule(schedule, body.task.optimizer);
         const mismatch = plateauMismatch(schedule, objective);
         if (mismatch) found.push(mismatch);
         if (found.length === 0) {
-          const failure = dryRun(schedule as ScheduleSpec, body);
+          const failure = dryRun(schedule as ScheduleSpec, body, budget);
           if (failure) found.push({ path: '', message: failure });
         }
         for (const issue of found) {
