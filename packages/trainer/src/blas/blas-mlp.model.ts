@@ -33,8 +33,9 @@ export function createBlasMlp(features: number, hidden: readonly number[], class
 
 /** Activation and gradient buffers for up to `maxRows` rows, allocated once per trial. */
 export class MlpWorkspace {
-  /** acts[0] is the input batch; acts[l + 1] is layer l's output (ReLU'd except the last). */
+  /** acts[l + 1] is layer l's output (ReLU'd except the last); the input is read where it lies. */
   readonly acts: Float32Array[];
+  /** deltas[l] is dLoss/d(acts[l]), then masked by ReLU' in place; nothing needs deltas[0]. */
   readonly deltas: Float32Array[];
   readonly grads: Float32Array[];
   /** A column of ones: bias gradients are `ones^T @ delta`, one sgemm instead of a JS loop. */
@@ -44,8 +45,9 @@ export class MlpWorkspace {
     readonly net: BlasMlp,
     readonly maxRows: number,
   ) {
-    this.acts = net.sizes.map((s) => new Float32Array(maxRows * s));
-    this.deltas = net.sizes.map((s) => new Float32Array(maxRows * s));
+    const perLayer = () => net.sizes.map((s, l) => new Float32Array(l === 0 ? 0 : maxRows * s));
+    this.acts = perLayer();
+    this.deltas = perLayer();
     this.grads = net.params.map((p) => new Float32Array(p.length));
     this.ones = new Float32Array(maxRows).fill(1);
   }
