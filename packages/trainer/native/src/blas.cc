@@ -1,7 +1,7 @@
 // Single-precision matrix products for the trainer's `blas` backend: a thin N-API shell over
-// OpenBLAS's cblas_sgemm on Float32Arrays owned by JS (no copies), plus the optimizer updates. Every call checks that the
-// matrices fit their arrays, since a wrong leading dimension would otherwise read or write
-// outside a JS buffer.
+// OpenBLAS's cblas_sgemm on Float32Arrays owned by JS (no copies), plus the optimizer
+// updates. Every call checks that the matrices fit their arrays, since a wrong leading
+// dimension would otherwise read or write outside a JS buffer.
 #include <napi.h>
 
 #include <cblas.h>
@@ -9,11 +9,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <initializer_list>
+#include <string>
 
 #if defined(__SSE__)
 #include <xmmintrin.h>
 #endif
-#include <string>
 
 // OpenBLAS extensions; also declared by its cblas.h, repeated for headers that omit them.
 extern "C" {
