@@ -1,0 +1,122 @@
+// The 12-schedule x 3-seed MNIST sweep of examples/bench-mnist.json, trained by the PyTorch
+// example (trainer mnist-torch of lrsweep.config.yaml) through the running service with 2
+// workers; then plain PyTorch's loop of the same 36 trials in 2 processes, measured in the same
+// run on the same machine. `npm run bench` runs it; alone: npx tsx scripts/bench-pytorch.ts
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { migrate } from '@lrsweep/db';
+import { expandEntry, gridOf } from '../apps/api/src/sweeps/expand-grid.ts';
+
+const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
+const WORKERS = 2;
+const PYTHON = '/usr/bin/python3';
+const bench = JSON.parse(readFileSync(path.join(root, 'examples/bench-mnist.json'), 'utf8')) as { schedules: Array<{ type: string }>; seeds: number; objective: object };
+// The same sweep, with the built-in task swapped for the script: 8,000 / 64 = 125 steps per epoch.
+const task = { trainer: 'mnist-torch', args: { hidden: 128, batch_size: 64 }, epochs: 10, stepsPerEpoch: 125, optimizer: { type: 'SGD', lr: 0.1, momentum: 0.9 } };
+const body = { ...bench, name: 'bench-pytorch-12x3', task };
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const line = (s: string) => process.stdout.write(s + '\n');
+
+async function serviceSweep() {
+  const database = `lrsweep_bench_torch_${Date.now()}`;
+  const databaseUrl = `${process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432'}/${database}`;
+  await migrate(databaseUrl);
+  const port = 3100 + Math.floor(Math.random() * 800);
+  const env = { ...process.env, DATABASE_URL: databaseUrl, LRSWEEP_QUEUE_PREFIX: `bench-torch-${Date.now()}`, LOG_LEVEL: 'warn', LRSWEEP_CONFIG: path.join(root, 'lrsweep.config.yaml') };
+  const serve = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps/cli/bin/lrsweep.js'), 'serve', '--port', String(port), '--workers', String(WORKERS)], { env, stdio: 'inherit', cwd: root });
+  const api = `http://127.0.0.1:${port}`;
+  try {
+    while (!(await fetch(`${api}/readyz`).then((r) => r.ok).catch(() => false))) await new Promise((r) => setTimeout(r, 300));
+    let created: { id?: string; trials?: number; error?: { message: string } } = {};
+    // The workers advertise mnist-torch as they boot: until then the API answers 400.
+    for (let i = 0; i < 100 && !created.id; i++) {
+      const res = await fetch(`${api}/v1/sweeps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      created = (await res.json()) as typeof created;
+      if (!created.id) await new Promise((r) => setTimeout(r, 300));
+    }
+    if (!created.id) throw new Error(`sweep refused: ${created.error?.message}`);
+    const started = Date.now();
+    for (;;) {
+      const s = (await (await fetch(`${api}/v1/sweeps/${created.id}`)).json()) as { status: string };
+      if (['completed', 'failed', 'cancelled'].includes(s.status)) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const wallSeconds = (Date.now() - started) / 1000;
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    const trials = (
+      await client.query<{ state: string; wall: number; training: number; mismatch: string | null }>(
+        `SELECT t.state, EXTRACT(EPOCH FROM t."finishedAt" - t."startedAt")::float8 AS wall, t."lrMismatch" AS mismatch,
+                (SELECT sum(e.seconds) FROM "Epoch" e WHERE e."trialId" = t.id)::float8 AS training
+           FROM "Trial" t WHERE t."sweepId" = $1`,
+        [created.id],
+      )
+    ).rows;
+    await client.end();
+    const board = (await (await fetch(`${api}/v1/sweeps/${created.id}/leaderboard`)).json()) as { entries: Array<{ schedule: object; mean: number }> };
+    return {
+      trials: trials.length,
+      completed: trials.filter((t) => t.state === 'completed').length,
+      mismatches: trials.filter((t) => t.mismatch).length,
+      wallSeconds,
+      medianTrialSeconds: median(trials.map((t) => t.wall)),
+      medianTrainingSeconds: median(trials.map((t) => t.training)),
+      best: board.entries[0],
+    };
+  } finally {
+    serve.kill('SIGINT');
+    await new Promise((r) => serve.once('exit', r));
+    const admin = new pg.Client({ connectionString: databaseUrl.replace(/\/[^/]+$/, '/postgres') });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+/** The same trials in plain PyTorch, split over WORKERS processes like the service's workers. */
+async function plainLoop() {
+  const trials: Array<{ schedule: object; seed: number }> = [];
+  bench.schedules.forEach((entry, i) => {
+    for (const { schedule } of expandEntry(entry as never, gridOf(entry as never, `/schedules/${i}`).grid, `/schedules/${i}`)) {
+      for (let seed = 0; seed < bench.seeds; seed++) trials.push({ schedule, seed });
+    }
+  });
+  const started = Date.now();
+  const shards = Array.from({ length: WORKERS }, (_, w) => trials.filter((_, i) => i % WORKERS === w));
+  const results = await Promise.all(
+    shards.map(
+      (shard) =>
+        new Promise<Array<{ seconds: number; val_loss: number }>>((resolve, reject) => {
+          const child = spawn(PYTHON, [path.join(root, 'scripts/bench-pytorch-plain.py')], { env: { ...process.env, OMP_NUM_THREADS: '1' }, stdio: ['pipe', 'pipe', 'inherit'] });
+          let out = '';
+          child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+          child.on('exit', (code) => (code === 0 ? resolve(out.trim().split('\n').map((l) => JSON.parse(l))) : reject(new Error(`plain loop exited ${code}`))));
+          child.stdin.end(JSON.stringify({ task, trials: shard }));
+        }),
+    ),
+  );
+  const rows = results.flat();
+  return { trials: rows.length, wallSeconds: (Date.now() - started) / 1000, medianTrainingSeconds: median(rows.map((r) => r.seconds)), bestValLoss: Math.min(...rows.map((r) => r.val_loss)) };
+}
+
+line(`PyTorch sweep: examples/bench-mnist.json's 12 schedules x 3 seeds, task {trainer: mnist-torch, MLP 128, 10 epochs, batch 64}, ${WORKERS} workers`);
+const service = await serviceSweep();
+line(`plain PyTorch: the same ${service.trials} trials, ${WORKERS} processes, no lrsweep`);
+const plain = await plainLoop();
+const cols = ['run', 'trials', 'wall s', 'trials/min', 'median train s/trial', 'median s/trial'];
+const table = [
+  ['lrsweep + mnist-torch', String(service.trials), service.wallSeconds.toFixed(1), ((service.trials / service.wallSeconds) * 60).toFixed(2), service.medianTrainingSeconds.toFixed(2), service.medianTrialSeconds.toFixed(2)],
+  ['plain PyTorch loop', String(plain.trials), plain.wallSeconds.toFixed(1), ((plain.trials / plain.wallSeconds) * 60).toFixed(2), plain.medianTrainingSeconds.toFixed(2), '-'],
+];
+const widths = cols.map((c, i) => Math.max(c.length, ...table.map((t) => t[i]!.length)));
+for (const row of [cols, ...table]) line(row.map((c, i) => c.padStart(widths[i]!)).join('  '));
+line(`completed ${service.completed}/${service.trials}, lr mismatches ${service.mismatches}; service wall / plain wall = ${(service.wallSeconds / plain.wallSeconds).toFixed(2)}`);
+if (service.best) line(`best schedule: ${JSON.stringify(service.best.schedule)} val_loss ${service.best.mean.toFixed(4)} (plain loop's best val_loss ${plain.bestValLoss.toFixed(4)})`);
