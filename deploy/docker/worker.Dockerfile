@@ -1,6 +1,6 @@
-# A GPU training worker: tfjs-node-gpu on CUDA, falling back to WASM when no GPU is visible.
+# A GPU training worker: tfjs-node-gpu on CUDA, falling back to OpenBLAS (blas) and WASM when no GPU is visible.
 FROM nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04
-RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates build-essential python3 \
+RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates build-essential python3 libopenblas-dev \
  && curl -fsSL https://deb.nodesource.com/setup_20.x | bash - && apt-get install -y nodejs && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production

@@ -19,7 +19,7 @@ export interface Config {
   logLevel: string;
   /** Largest sweep (schedules x grid x seeds) accepted; larger ones are refused before anything is written. @defaultValue 10000 */
   maxTrials: number;
-  /** Force a training backend (`wasm`, `cpu`, `tensorflow`, `tensorflow-gpu`, `noop`); unset picks the fastest available. */
+  /** Force a training backend (`tensorflow-gpu`, `tensorflow`, `blas`, `wasm`, `cpu`, `noop`); unset picks the fastest available. */
   backend: string | undefined;
   /** Epoch duration of the `noop` backend, in milliseconds. @defaultValue 0 */
   noopEpochMs: number;
