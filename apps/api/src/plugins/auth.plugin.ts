@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { verifyApiKey } from '@lrsweep/db';
-import { authRequired, DEFAULT_PROJECT, OPEN_ROUTES, QUERY_KEY_ROUTES } from '../auth/auth-mode.ts';
+import { authRequired, DEFAULT_PROJECT, OPEN_ROUTES, PROBE_ROUTES, QUERY_KEY_ROUTES } from '../auth/auth-mode.ts';
 import { bearerToken } from '../auth/bearer-token.ts';
 
 declare module 'fastify' {
@@ -43,10 +43,14 @@ export const authPlugin = fp(async (app) => {
   app.log.info(
     { auth: required ? 'required' : 'off', host: app.config.host },
     required
-      ? `auth: required: every route but ${[...OPEN_ROUTES].join(', ')} needs "Authorization: Bearer <key>" (lrsweep keys create --project P)`
+      ? `auth: required: every route but ${[...PROBE_ROUTES].join(', ')} and the dashboard's static files needs "Authorization: Bearer <key>" (lrsweep keys create --project P)`
       : `auth: off: listening on loopback only, every request acts in project '${DEFAULT_PROJECT}' (LRSWEEP_AUTH=required turns keys on)`,
   );
   if (!required) return;
+  app.addHook('onReady', async () => {
+    const live = await app.db.apiKey.count({ where: { revokedAt: null } }).catch(() => undefined);
+    if (live === 0) app.log.warn('auth is required but no API key exists yet: create one with `lrsweep keys create --project default`');
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions.url;

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('security settings', () => {
+  it('default to auth by address, 600 requests a minute and no CORS origins', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ auth: 'auto', rateLimitMax: 600, rateLimitWindowMs: 60_000, corsOrigins: [] });
+  });
+
+  it('read LRSWEEP_AUTH, the rate limit and a comma-separated origin list', () => {
+    const config = loadConfig({ LRSWEEP_AUTH: 'required', LRSWEEP_RATE_LIMIT: '0', LRSWEEP_CORS_ORIGINS: 'https://a.example, http://localhost:5173' });
+    expect(config).toMatchObject({ auth: 'required', rateLimitMax: 0, corsOrigins: ['https://a.example', 'http://localhost:5173'] });
+  });
+
+  it.each([
+    [{ LRSWEEP_AUTH: 'off' }, /LRSWEEP_AUTH/],
+    [{ LRSWEEP_RATE_LIMIT: '-1' }, /LRSWEEP_RATE_LIMIT/],
+    [{ LRSWEEP_CORS_ORIGINS: 'https://a.example/' }, /LRSWEEP_CORS_ORIGINS.*no trailing slash/],
+    [{ LRSWEEP_CORS_ORIGINS: '*' }, /LRSWEEP_CORS_ORIGINS/],
+    [{ LRSWEEP_CORS_ORIGINS: 'ftp://a.example' }, /LRSWEEP_CORS_ORIGINS/],
+  ])('refuse %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});
