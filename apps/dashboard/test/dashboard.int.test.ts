@@ -10,7 +10,7 @@ import { startStack, waitFor, type Stack } from '../../api/test/stack.ts';
 // backend with slow epochs, so the sweep is still running while the page is looked at.
 
 const CHROMIUM = '/usr/bin/chromium';
-const EPOCHS = 14;
+const EPOCHS = 20;
 const sweepBody = {
   name: 'dashboard-live',
   task: { dataset: 'spirals', model: { type: 'mlp', hidden: [8] }, epochs: EPOCHS, batchSize: 64, optimizer: { type: 'SGD', lr: 0.1 } },
