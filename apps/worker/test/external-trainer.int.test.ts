@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getExternalTrialNotes } from '@lrsweep/db';
-import { createTrialQueue, listTrainers } from '@lrsweep/queue';
+import { advertiseTrainers, createTrialQueue, listTrainers } from '@lrsweep/queue';
 import { startStack, waitFor, type Stack } from '../../api/test/stack.ts';
 
 // External trainers end to end with real processes: real workers run a standard-library
@@ -119,6 +119,15 @@ describe('a sweep trained by a script', () => {
       start('wrong-lr', sweep('fake', { mode: 'wrong-lr' }, { epochs: 4 }, [{ type: 'StepLR', step_size: 2, gamma: 0.5 }]));
       start('nan', sweep('fake', { mode: 'nan' }));
       start('cancel', sweep('fake', { mode: 'ok', epoch_seconds: 0.5 }, { epochs: 40 }));
+    });
+
+    it('leaves a trainer\'s trials to the workers that declare it', async () => {
+      // As if a worker on another host offered 'elsewhere': accepted, but this worker never takes it.
+      await advertiseTrainers(stack.app.redis, stack.prefix, ['elsewhere'], 'another-host');
+      const id = await submit(sweep('elsewhere', { mode: 'ok' }));
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect(await onlyTrial(id)).toMatchObject({ state: 'queued', attempts: 0 });
+      await createTrialQueue(stack.app.redis, stack.prefix, 'elsewhere').obliterate({ force: true });
     });
 
     it('records every reported epoch with the lr read from the script, and the output tail', async () => {
