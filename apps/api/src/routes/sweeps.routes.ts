@@ -49,7 +49,7 @@ export const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const checkTrainer = async (trainer: string): Promise<void> => {
     const known = await listTrainers(app.redis, app.config.queuePrefix);
     if (known.includes(trainer)) return;
-    const offered = known.length ? `workers offer ${known.map((k) => `'${k}'`).join(', ')}` : 'no worker has declared a trainer';
+    const offered = known.length ? `workers offer ${known.map((k) => `'${k}'`).join(', ')}` : 'no worker has declared a trainer yet (still starting?)';
     throw invalid([{ path: '/task/trainer', message: `unknown trainer '${trainer}': ${offered} (trainers are declared in the workers' lrsweep.config.yaml)` }]);
   };
 
