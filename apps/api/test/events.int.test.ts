@@ -49,6 +49,8 @@ async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<Rece
 
 let stack: Stack;
 let base: string;
+let client: Redis | undefined;
+const redis = () => (client ??= new Redis(stack.app.config.redisUrl));
 const open = (sweepId: string, init: { lastEventId?: string; signal?: AbortSignal } = {}) =>
   fetch(`${base}/v1/sweeps/${sweepId}/events`, {
     headers: init.lastEventId ? { 'last-event-id': init.lastEventId } : {},
@@ -73,6 +75,7 @@ beforeAll(async () => {
   base = await stack.app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => {
+  client?.disconnect();
   await stack?.stop();
 });
 
@@ -154,6 +157,14 @@ describe('GET /v1/sweeps/:id/events', () => {
     expect(events.map((e) => e.type)).toEqual(['sweep.created', 'sweep.cancelled', 'sweep.finished']);
     expect(events[1]!.data).toMatchObject({ cancelledTrials: trials, runningTrials: 0 });
     expect(events[2]!.data).toMatchObject({ status: 'cancelled' });
+
+    // Had its last publisher died before the end was written, a reader long after would get
+    // what the stream holds and an end, not a wait forever.
+    await redis().del(`${stack.prefix}:events:${sweepId}:end`);
+    await stack.db.sweep.update({ where: { id: sweepId }, data: { finishedAt: new Date(Date.now() - 5 * 60_000) } });
+    const replay = await collect(await open(sweepId));
+    expect(replay.map((e) => e.id)).toEqual(events.map((e) => e.id));
+    expect((await open(sweepId, { lastEventId: events.at(-1)!.id! })).status).toBe(204);
   });
 
   it('releases its Redis reader when the client goes away, and app.close() ends open streams', async () => {

@@ -98,17 +98,19 @@ export interface SweepEventEntry {
 }
 
 /**
- * Reads entries after `afterId` (exclusive), waiting up to `blockMs` for the first one. Blocks
- * its connection meanwhile: call it only on a connection of its own, never the producer's.
+ * Reads entries after `afterId` (exclusive), waiting up to `blockMs` for the first one (not at
+ * all without it). Waiting blocks the connection: do it only on a connection of its own,
+ * never the producer's.
  */
 export async function readSweepEvents(
   reader: Redis,
   prefix: string,
   sweepId: string,
   afterId: string,
-  { blockMs, count = 500 }: { blockMs: number; count?: number },
+  { blockMs, count = 500 }: { blockMs?: number; count?: number } = {},
 ): Promise<SweepEventEntry[]> {
-  const reply = (await reader.xread('COUNT', count, 'BLOCK', blockMs, 'STREAMS', sweepEventKeys(prefix, sweepId).stream, afterId)) as
+  const block = blockMs === undefined ? [] : ['BLOCK', blockMs];
+  const reply = (await reader.xread('COUNT', count, ...(block as ['BLOCK', number]), 'STREAMS', sweepEventKeys(prefix, sweepId).stream, afterId)) as
     | Array<[string, Array<[string, string[]]>]>
     | null;
   const out: SweepEventEntry[] = [];

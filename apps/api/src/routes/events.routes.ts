@@ -9,6 +9,8 @@ import { leaderboardView } from '../views.ts';
 
 /** A comment line this often keeps proxies and load balancers from closing a quiet stream. */
 export const KEEP_ALIVE_MS = 15_000;
+/** A sweep finished this long ago in Postgres whose stream has no end will never get one. */
+const ORPHAN_AFTER_MS = 60_000;
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const at = () => new Date().toISOString();
 
@@ -47,6 +49,10 @@ export const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const state = await sweepEventsState(app.redis, prefix, sweepId);
       // Ended, or finished so long ago that its events have expired: nothing more will come.
       if ((state.endId && compareStreamIds(after, state.endId) >= 0) || (!state.exists && sweep.finishedAt)) return reply.status(204).send(null);
+      // Finished in Postgres long ago but never ended in Redis (its last publisher died in
+      // between): send what is there and stop, rather than keep a client waiting forever.
+      const orphaned = !state.endId && sweep.finishedAt !== null && Date.now() - sweep.finishedAt.getTime() > ORPHAN_AFTER_MS;
+      if (orphaned && (await readSweepEvents(app.redis, prefix, sweepId, after, { count: 1 })).length === 0) return reply.status(204).send(null);
 
       const reader = app.redis.duplicate({ connectionName: `${prefix}:events` });
       reader.on('error', (err) => request.log.debug({ err: err.message }, 'events reader connection error'));
@@ -77,7 +83,9 @@ export const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await reader.connect();
         let cursor = after;
         while (!closed) {
-          for (const { id, event } of await readSweepEvents(reader, prefix, sweepId, cursor, { blockMs: 30_000 })) {
+          const entries = await readSweepEvents(reader, prefix, sweepId, cursor, orphaned ? {} : { blockMs: 30_000 });
+          if (orphaned && entries.length === 0) return;
+          for (const { id, event } of entries) {
             await send(`id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
             cursor = id;
             if (event.type === 'sweep.finished') return;
