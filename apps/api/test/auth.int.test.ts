@@ -158,6 +158,10 @@ describe('projects', () => {
     expect(res.statusCode, res.body).toBe(404);
     const wrong = await stack.app.inject({ url: `/v1/sweeps/${sweepId}/events?key=lrs_${'B'.repeat(43)}` });
     expect(wrong.statusCode).toBe(401);
+    // Another project's sweep is as unknown to the stream as to every other route.
+    const theirs = await stack.app.inject({ url: `/v1/sweeps/${sweepId}/events?key=${beta}` });
+    expect(theirs.statusCode).toBe(404);
+    expect(theirs.json().error.code).toBe('LRS_SWEEP_NOT_FOUND');
   });
 });
 
