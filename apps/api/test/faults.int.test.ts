@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trajectory } from '@lrsweep/schedules';
 import { startStack, waitFor, type Stack } from './stack.ts';
 
@@ -38,10 +38,6 @@ const faultEnv = (epochMs: number, extra: Record<string, string> = {}) => ({
 });
 
 let stack: Stack | undefined;
-afterEach(async () => {
-  await stack?.stop();
-  stack = undefined;
-});
 
 async function submit(s: Stack, name: string): Promise<string> {
   const res = await s.app.inject({ method: 'POST', url: '/v1/sweeps', payload: sweepBody(name) });
@@ -108,10 +104,19 @@ const exited = (c: ChildProcess) =>
     c.once('exit', (code, signal) => resolve({ code, signal }));
   });
 
-describe('a worker dies or stops mid-trial', () => {
+// One stack for the worker faults and then the Postgres cut: worker processes take seconds to
+// boot, and the workers left alive by the first test serve the second.
+describe('workers die or stop mid-trial, then Postgres drops every connection', () => {
+  beforeAll(async () => {
+    stack = await startStack({ env: faultEnv(300) });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    stack = undefined;
+  });
+
   it('resumes each interrupted trial from its last epoch elsewhere; every epoch is written once with the scheduled lr', async () => {
-    stack = await startStack({ env: faultEnv(400) });
-    const s = stack;
+    const s = stack!;
     const sweepId = await submit(s, 'kill-workers');
     const workers = [s.startWorker(), s.startWorker(), s.startWorker()];
 
@@ -147,50 +152,10 @@ describe('a worker dies or stops mid-trial', () => {
       expect(now).toEqual(kept);
     }
   });
-});
 
-describe('Redis loses everything mid-sweep', () => {
-  // Its own Redis database: other test files share db 0 under other prefixes and must not be
-  // flushed. Using /7 also proves the index in REDIS_URL is honoured end to end.
-  const REDIS_URL = 'redis://127.0.0.1:6379/7';
-
-  it('the reconciler re-enqueues what Postgres says is unfinished; nothing is lost or trained twice', async () => {
-    stack = await startStack({ env: faultEnv(250, { REDIS_URL }) });
-    const s = stack;
-    const sweepId = await submit(s, 'flush-redis');
-    const db0 = new Redis('redis://127.0.0.1:6379/0');
-    const db7 = new Redis(REDIS_URL);
-    try {
-      // The jobs went to /7, into the LIST deploy/k8s's KEDA trigger measures.
-      expect(await db7.type(`${s.prefix}:trials:wait`)).toBe('list');
-      expect(await db7.llen(`${s.prefix}:trials:wait`)).toBe(TRIALS);
-      s.startWorker();
-      s.startWorker();
-      await waitFor('a third of the trials done', async () => (await s.db.trial.count({ where: { sweepId, state: 'completed' } })) >= TRIALS / 3);
-      await db7.flushdb();
-      expect(await db7.exists(`${s.prefix}:trials:wait`)).toBe(0);
-      // Re-enqueued by the reconciler, from Postgres alone.
-      await waitFor('the lost trials back on the queue', async () => (await s.app.inject({ url: '/v1/queue' })).json().waiting > 0, 30_000);
-      await waitCompleted(s, sweepId);
-      await expectEveryEpochOnce(s, sweepId);
-      const board = (await s.app.inject({ url: `/v1/sweeps/${sweepId}/leaderboard` })).json();
-      expect(board.entries.map((e: { n: number }) => e.n)).toEqual(Array(6).fill(2));
-      // Nothing of this stack ever went to db 0.
-      expect(await db0.keys(`${s.prefix}:*`)).toEqual([]);
-    } finally {
-      db0.disconnect();
-      db7.disconnect();
-    }
-  });
-});
-
-describe('Postgres connections are cut mid-sweep', () => {
   it('workers retry their writes and lose no epoch; the API answers 503 meanwhile and recovers by itself', async () => {
-    stack = await startStack({ env: faultEnv(250) });
-    const s = stack;
-    const sweepId = await submit(s, 'cut-postgres');
-    s.startWorker();
-    s.startWorker();
+    const s = stack!;
+    const sweepId = await submit(s, 'cut-postgres'); // the previous test's live workers take it
     await waitFor('some trials running', async () => (await s.db.trial.count({ where: { sweepId, state: 'running' } })) >= 1);
 
     const dbName = new URL(process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
@@ -225,6 +190,43 @@ describe('Postgres connections are cut mid-sweep', () => {
     await waitFor('the API to answer again', async () => (await s.app.inject({ url: `/v1/sweeps/${sweepId}` })).statusCode === 200, 30_000);
     await waitCompleted(s, sweepId);
     await expectEveryEpochOnce(s, sweepId);
+  });
+});
+
+describe('Redis loses everything mid-sweep', () => {
+  // Its own Redis database: other test files share db 0 under other prefixes and must not be
+  // flushed. Using /7 also proves the index in REDIS_URL is honoured end to end.
+  const REDIS_URL = 'redis://127.0.0.1:6379/7';
+
+  it('the reconciler re-enqueues what Postgres says is unfinished; nothing is lost or trained twice', async () => {
+    const s = await startStack({ env: faultEnv(250, { REDIS_URL }) });
+    stack = s;
+    const sweepId = await submit(s, 'flush-redis');
+    const db0 = new Redis('redis://127.0.0.1:6379/0');
+    const db7 = new Redis(REDIS_URL);
+    try {
+      // The jobs went to /7, into the LIST deploy/k8s's KEDA trigger measures.
+      expect(await db7.type(`${s.prefix}:trials:wait`)).toBe('list');
+      expect(await db7.llen(`${s.prefix}:trials:wait`)).toBe(TRIALS);
+      s.startWorker();
+      s.startWorker();
+      await waitFor('a third of the trials done', async () => (await s.db.trial.count({ where: { sweepId, state: 'completed' } })) >= TRIALS / 3);
+      await db7.flushdb();
+      expect(await db7.exists(`${s.prefix}:trials:wait`)).toBe(0);
+      // Re-enqueued by the reconciler, from Postgres alone.
+      await waitFor('the lost trials back on the queue', async () => (await s.app.inject({ url: '/v1/queue' })).json().waiting > 0, 30_000);
+      await waitCompleted(s, sweepId);
+      await expectEveryEpochOnce(s, sweepId);
+      const board = (await s.app.inject({ url: `/v1/sweeps/${sweepId}/leaderboard` })).json();
+      expect(board.entries.map((e: { n: number }) => e.n)).toEqual(Array(6).fill(2));
+      // Nothing of this stack ever went to db 0.
+      expect(await db0.keys(`${s.prefix}:*`)).toEqual([]);
+    } finally {
+      db0.disconnect();
+      db7.disconnect();
+      await s.stop();
+      stack = undefined;
+    }
   });
 });
 
