@@ -119,7 +119,7 @@ describe('the dashboard', () => {
     await page.screenshot({ path: shot('bull-board') });
   });
 
-  it('previews the schedules of a sweep being written, shows a bad field by JSON pointer and line, then submits', async () => {
+  it('previews the schedules of a sweep being written, shows bad fields by JSON pointer and line, then submits', async () => {
     await page.goto(`${base}/#/new`);
     const spec = page.locator('#spec');
     await spec.waitFor();
@@ -127,6 +127,18 @@ describe('the dashboard', () => {
     await spec.fill(JSON.stringify(body, null, 2));
     // The live preview draws the grid's concrete schedules (the refused one is named instead).
     await page.waitForFunction(() => Number((document.querySelector('#preview') as HTMLElement | null)?.dataset.series) === 2);
+
+    // A field the schema does not know: refused by the API's schema, shown on its line.
+    const unknown = JSON.stringify({ ...body, epochz: 3 }, null, 2);
+    await spec.fill(unknown);
+    await page.locator('#submit').click();
+    const schemaIssue = page.locator('#issues li[data-path="/epochz"]');
+    await schemaIssue.waitFor();
+    expect(await schemaIssue.textContent()).toMatch(/unknown field/);
+    expect(await schemaIssue.locator('button').textContent()).toBe(`line ${unknown.split('\n').findIndex((l) => l.includes('"epochz"')) + 1}`);
+
+    // A schedule parameter PyTorch would refuse, at the grid value that is wrong.
+    await spec.fill(JSON.stringify(body, null, 2));
     await page.locator('#submit').click();
     const issue = page.locator('#issues li[data-path="/schedules/0/step_size"]');
     await issue.waitFor();
