@@ -125,8 +125,10 @@ describe('the dashboard', () => {
     await spec.waitFor();
     const body = { ...sweepBody, name: 'from-the-form', schedules: [{ type: 'StepLR', step_size: { values: [2, -1] }, gamma: 0.5 }] };
     await spec.fill(JSON.stringify(body, null, 2));
-    // The live preview draws the grid's concrete schedules (the refused one is named instead).
-    await page.waitForFunction(() => Number((document.querySelector('#preview') as HTMLElement | null)?.dataset.series) === 2);
+    // The live preview draws the grid's concrete schedules, and names the one PyTorch would refuse.
+    await page.waitForFunction(() => Number((document.querySelector('#preview') as HTMLElement | null)?.dataset.series) === 1);
+    expect(await page.locator('#preview').getAttribute('data-points')).toBe(String(EPOCHS));
+    expect(await page.locator('#preview-note').textContent()).toMatch(/1 not shown: StepLR\(step_size=-1/);
 
     // A field the schema does not know: refused by the API's schema, shown on its line.
     const unknown = JSON.stringify({ ...body, epochz: 3 }, null, 2);

@@ -77,13 +77,14 @@ export async function newSweepPage(root) {
       const curves = await lrCurves(schedules, body.task);
       const refused = curves.map((c, i) => (c.error ? `${scheduleLabel(schedules[i])}: ${c.error}` : null)).filter(Boolean);
       $('preview-note').textContent = refused.length ? `${refused.length} not shown: ${refused.join('; ')}` : `${schedules.length} schedule${schedules.length === 1 ? '' : 's'}`;
+      const shown = schedules.map((s, i) => ({ s, i, curve: curves[i] })).filter(({ curve }) => !curve.error);
       chart?.destroy();
       chart = lineChart($('preview'), {
         title: 'learning rate',
         xLabel: 'epoch',
         yLabel: 'learning rate',
-        series: schedules.map((s, i) => ({ label: scheduleLabel(s), color: color(i), stepped: true })),
-        data: join(curves),
+        series: shown.map(({ s, i }) => ({ label: scheduleLabel(s), color: color(i), stepped: true })),
+        data: join(shown.map(({ curve }) => curve)),
       });
     }, 400);
   };
