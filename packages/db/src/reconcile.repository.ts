@@ -25,14 +25,16 @@ export async function recordEpochWithCheckpoint(
   const rows = await db.$queryRaw<{ epochsDone: number; state: TrialState; status: SweepStatus }[]>`
     WITH e AS (
       INSERT INTO "Epoch" ("trialId", epoch, lr, "trainLoss", "valLoss", "valAcc", seconds)
-      VALUES (${trialId}::uuid, ${row.epoch}, ${row.lr}, ${row.trainLoss}, ${row.valLoss}, ${row.valAcc}, ${row.seconds})
+      -- Nothing for a trial that is gone (its sweep deleted mid-training): null, not an FK error.
+      SELECT ${trialId}::uuid, ${row.epoch}, ${row.lr}, ${row.trainLoss}, ${row.valLoss}, ${row.valAcc}, ${row.seconds}
+       WHERE EXISTS (SELECT 1 FROM "Trial" WHERE id = ${trialId}::uuid)
       ON CONFLICT ("trialId", epoch) DO UPDATE
         SET lr = EXCLUDED.lr, "trainLoss" = EXCLUDED."trainLoss", "valLoss" = EXCLUDED."valLoss",
             "valAcc" = EXCLUDED."valAcc", seconds = EXCLUDED.seconds
       RETURNING (xmax = 0) AS inserted)
     UPDATE "Trial" AS t
        SET "epochsDone" = (SELECT count(*) FROM "Epoch" WHERE "trialId" = ${trialId}::uuid)::int
-                          + (SELECT CASE WHEN inserted THEN 1 ELSE 0 END FROM e),
+                          + COALESCE((SELECT CASE WHEN inserted THEN 1 ELSE 0 END FROM e), 0),
            checkpoint = COALESCE(${json}::jsonb, t.checkpoint),
            "updatedAt" = now()
       FROM "Sweep" AS s

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './testing.ts';
+import { cancelSweep, claimTrial, createSweepWithTrials, finishTrial, listEpochs, listUnfinishedTrials, recordEpochWithCheckpoint, releaseTrial, settleSweepStatus } from './index.ts';
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => {
+  await t?.drop();
+});
+
+async function sweep(n: number) {
+  const trials = Array.from({ length: n }, (_, i) => ({ index: i, schedule: { type: 'StepLR', step_size: 1 }, scheduleKey: 'k', seed: i }));
+  return createSweepWithTrials(t.db, { name: 's', spec: {}, objectiveMetric: 'val_loss', objectiveMode: 'min', trials });
+}
+const row = (epoch: number, lr = 0.1) => ({ epoch, lr, trainLoss: 1, valLoss: 1, valAcc: 0.5, seconds: 0.01 });
+const worker = { worker: 'w:1', backend: 'noop' };
+
+describe('recordEpochWithCheckpoint', () => {
+  it('writes the epoch and its checkpoint together, counts epochs once however often one is rewritten', async () => {
+    const { trialIds } = await sweep(1);
+    const id = trialIds[0]!;
+    await claimTrial(t.db, id, worker);
+    expect(await recordEpochWithCheckpoint(t.db, id, row(0), { epoch: 0 })).toEqual({ epochsDone: 1, cancelled: false });
+    expect(await recordEpochWithCheckpoint(t.db, id, row(1), { epoch: 1 })).toEqual({ epochsDone: 2, cancelled: false });
+    // A resumed attempt rewrites epoch 1: still two epochs, the newer values win.
+    expect(await recordEpochWithCheckpoint(t.db, id, row(1, 0.05), null)).toEqual({ epochsDone: 2, cancelled: false });
+    expect((await listEpochs(t.db, id)).map((e) => [e.epoch, e.lr])).toEqual([[0, 0.1], [1, 0.05]]);
+    const trial = await t.db.trial.findUniqueOrThrow({ where: { id } });
+    expect(trial.checkpoint).toEqual({ epoch: 1 }); // a null checkpoint keeps the last one
+    expect(trial.epochsDone).toBe(2);
+  });
+
+  it('says when the trial or its sweep was cancelled, and null for an unknown trial', async () => {
+    const { id: sweepId, trialIds } = await sweep(2);
+    await claimTrial(t.db, trialIds[0]!, worker);
+    await cancelSweep(t.db, sweepId);
+    expect((await recordEpochWithCheckpoint(t.db, trialIds[0]!, row(0), null))?.cancelled).toBe(true);
+    expect(await recordEpochWithCheckpoint(t.db, '00000000-0000-4000-8000-000000000000', row(0), null)).toBeNull();
+  });
+});
+
+describe('releaseTrial, listUnfinishedTrials, settleSweepStatus', () => {
+  it('puts a running trial back to queued, and nothing else', async () => {
+    const { trialIds } = await sweep(2);
+    const [a, b] = trialIds as [string, string];
+    await claimTrial(t.db, a, worker);
+    expect(await releaseTrial(t.db, a)).toBe(true);
+    expect(await releaseTrial(t.db, b)).toBe(false); // queued, never claimed
+    const trial = await t.db.trial.findUniqueOrThrow({ where: { id: a } });
+    expect([trial.state, trial.worker, trial.attempts]).toEqual(['queued', null, 1]);
+  });
+
+  it('lists queued trials and running ones silent since the cutoff, never cancelled sweeps', async () => {
+    const { id: sweepId, trialIds } = await sweep(3);
+    const [queued, fresh, stale] = trialIds as [string, string, string];
+    await claimTrial(t.db, fresh, worker);
+    await claimTrial(t.db, stale, worker);
+    await t.db.$executeRaw`UPDATE "Trial" SET "updatedAt" = now() - interval '1 hour' WHERE id = ${stale}::uuid`;
+    const mine = async () => (await listUnfinishedTrials(t.db, { runningOlderThan: new Date(Date.now() - 60_000) })).filter((x) => x.sweepId === sweepId);
+    expect((await mine()).map((x) => x.id).sort()).toEqual([queued, stale].sort());
+    await cancelSweep(t.db, sweepId);
+    expect(await mine()).toEqual([]);
+  });
+
+  it('settles a sweep: running while trials remain, completed after the last', async () => {
+    const { id: sweepId, trialIds } = await sweep(2);
+    const [a, b] = trialIds as [string, string];
+    for (const id of [a, b]) await claimTrial(t.db, id, worker);
+    await finishTrial(t.db, a, { state: 'completed', objective: 1 });
+    expect(await settleSweepStatus(t.db, sweepId)).toBe('running');
+    expect(await settleSweepStatus(t.db, sweepId)).toBe('running'); // the fast path
+    await finishTrial(t.db, b, { state: 'completed', objective: 2 });
+    expect(await settleSweepStatus(t.db, sweepId)).toBe('completed');
+    expect((await t.db.sweep.findUniqueOrThrow({ where: { id: sweepId } })).finishedAt).not.toBeNull();
+  });
+});
