@@ -101,6 +101,28 @@ describe('a sweep trained by a script', () => {
     await stack.stopWorkers();
   });
 
+  it('gives a running trial back when its worker shuts down, and another worker resumes it', async () => {
+    const config = writeConfig('resume', 'fake-resume');
+    stack.startWorker(workerEnv(config));
+    await waitFor('the worker to advertise its trainer', async () => (await listTrainers(stack.app.redis, stack.prefix)).includes('fake-resume'));
+    const id = await submit(sweep('fake-resume', { mode: 'ok', epoch_seconds: 0.5 }, { epochs: 6 }));
+    const running = await waitFor('an epoch', async () => {
+      const t = await onlyTrial(id);
+      return t.epochsDone >= 1 ? t : null;
+    });
+    await stack.stopWorkers(); // SIGTERM: the script stops after its epoch, the trial is released
+    const released = await onlyTrial(id);
+    expect(released.state).toBe('queued');
+    expect(released.epochsDone).toBeLessThan(6);
+    stack.startWorker(workerEnv(config));
+    const t = await finished(id);
+    expect(t.state, t.error ?? '').toBe('completed');
+    expect(t.epochs.map((e) => e.epoch)).toEqual([0, 1, 2, 3, 4, 5]);
+    const starts = readFileSync(fakeLog, 'utf8').split('\n').filter((l) => l.startsWith(running.id)).map((l) => Number(l.split(' ')[2]));
+    expect(starts).toEqual([0, released.epochsDone]);
+    await stack.stopWorkers();
+  });
+
   describe('on one worker', () => {
     beforeAll(async () => {
       stack.startWorker(workerEnv(writeConfig('main', 'fake'), 8));
