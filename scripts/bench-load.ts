@@ -41,13 +41,17 @@ async function timed(url: string): Promise<{ ms: number; status: number; body: u
   return { ms: performance.now() - t0, status: res.status, body };
 }
 
-/** Rows inserted + updated + deleted in `database` so far (pg_stat_database, flushed by the stats collector). */
-async function rowsWritten(admin: pg.Client, database: string): Promise<number> {
-  const { rows } = await admin.query<{ n: string }>(
-    'SELECT tup_inserted + tup_updated + tup_deleted AS n FROM pg_stat_database WHERE datname = $1',
+/**
+ * Rows inserted + updated + deleted, and transactions committed, in `database` so far
+ * (pg_stat_database, flushed by the stats collector). Transactions per trial is a figure the
+ * machine's load does not change: it says how many round trips each trial costs Postgres.
+ */
+async function pgCounters(admin: pg.Client, database: string): Promise<{ rows: number; xacts: number }> {
+  const { rows } = await admin.query<{ n: string; x: string }>(
+    'SELECT tup_inserted + tup_updated + tup_deleted AS n, xact_commit + xact_rollback AS x FROM pg_stat_database WHERE datname = $1',
     [database],
   );
-  return Number(rows[0]?.n ?? 0);
+  return { rows: Number(rows[0]?.n ?? 0), xacts: Number(rows[0]?.x ?? 0) };
 }
 
 async function main(): Promise<void> {
@@ -97,7 +101,7 @@ async function main(): Promise<void> {
       seeds,
       objective: { metric: 'val_loss', mode: 'min' },
     };
-    const rows0 = await rowsWritten(admin, database);
+    const before = await pgCounters(admin, database);
     const t0 = performance.now();
     const post = await fetch(`${api}/v1/sweeps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const postMs = performance.now() - t0;
@@ -120,7 +124,9 @@ async function main(): Promise<void> {
     const runSeconds = (performance.now() - t0) / 1000;
     // pg_stat counters are flushed about once a second; give them a moment.
     await new Promise((r) => setTimeout(r, 1_500));
-    const rows = (await rowsWritten(admin, database)) - rows0;
+    const after = await pgCounters(admin, database);
+    const rows = after.rows - before.rows;
+    const xacts = after.xacts - before.xacts;
     const finalBoard: number[] = [];
     for (let i = 0; i < 100; i++) finalBoard.push((await timed(`${api}/v1/sweeps/${created.id}/leaderboard`)).ms);
 
@@ -133,6 +139,8 @@ async function main(): Promise<void> {
     console.log(`GET leaderboard while running       p50 ${ms(quantile(boardLatency, 0.5))}  p99 ${ms(quantile(boardLatency, 0.99))}  (n=${boardLatency.length})`);
     console.log(`GET leaderboard, all finished       p50 ${ms(quantile(finalBoard, 0.5))}  p99 ${ms(quantile(finalBoard, 0.99))}  (aim p99 < 50 ms: ${aim(quantile(finalBoard, 0.99) < 50)})`);
     console.log(`Postgres rows written               ${(rows / runSeconds).toFixed(0)} rows/s (${rows} in all)`);
+    console.log(`Postgres transactions               ${(xacts / done).toFixed(1)} per trial, API polling included (${xacts} in all)`);
+    console.log(`load average (1 min) at the end     ${(await import('node:os')).loadavg()[0]!.toFixed(1)} on ${(await import('node:os')).cpus().length} cores`);
   } finally {
     serve.kill('SIGINT');
     await new Promise((r) => serve.once('exit', r));
