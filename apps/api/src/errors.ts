@@ -46,7 +46,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     const status = error.statusCode ?? 500;
     if (status < 500) {
-      return reply.status(status).send({ error: { code: error.code ?? 'LRS_BAD_REQUEST', message: error.message } });
+      // Clients branch on our codes, never on a framework's internal ones.
+      const code = status === 413 ? 'LRS_BODY_TOO_LARGE' : error.code?.startsWith('LRS_') ? error.code : 'LRS_BAD_REQUEST';
+      return reply.status(status).send({ error: { code, message: error.message } });
     }
     request.log.error({ err: error }, 'request failed');
     if (isUnavailable(error)) {

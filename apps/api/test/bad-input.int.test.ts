@@ -96,7 +96,7 @@ const cases: Record<string, Case> = {
   },
 
   // --- bodies ---------------------------------------------------------------------------
-  'a body over 1 MiB': { request: post({ ...valid, name: 'x'.repeat(1024 * 1024) }), ...code(413, 'FST_ERR_CTP_BODY_TOO_LARGE', /too large/) },
+  'a body over 1 MiB': { request: post({ ...valid, name: 'x'.repeat(1024 * 1024) }), ...code(413, 'LRS_BODY_TOO_LARGE', /too large/) },
   'invalid UTF-8 bytes': {
     request: raw(Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(validJson.slice(validJson.indexOf('",')))])),
     ...code(400, 'LRS_BAD_BODY', /not valid UTF-8/),

@@ -44,12 +44,16 @@ describe('a sweep end to end', () => {
   it('trains every trial on real workers and records each epoch with the scheduled lr', async () => {
     stack.startWorker();
     stack.startWorker();
+    const seen = new Set<string>();
     const done = await waitFor('the sweep to finish', async () => {
       const s = (await stack.app.inject({ url: `/v1/sweeps/${sweepId}` })).json();
+      seen.add(s.status);
+      if (s.trials.running > 0) expect(s.status).toBe('running'); // never "queued" while trials train
       return s.status === 'completed' ? s : null;
     }, 170_000);
     expect(done.trials.completed).toBe(8);
     expect(done.progress).toBe(1);
+    expect(seen).toContain('running');
 
     const trials: Trial[] = (await stack.app.inject({ url: `/v1/sweeps/${sweepId}/trials?pageSize=100` })).json().items;
     expect(trials).toHaveLength(8);

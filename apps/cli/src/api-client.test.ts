@@ -47,3 +47,25 @@ describe('parseApiCommand', () => {
     expect(() => new ApiClient('localhost:3000')).toThrow("--api must be an http(s) URL, got 'localhost:3000'");
   });
 });
+
+describe('ApiClient authorization', () => {
+  it('sends LRSWEEP_API_KEY as a Bearer token, and nothing without one', async () => {
+    const { createServer } = await import('node:http');
+    const seen: Array<string | undefined> = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.setHeader('content-type', 'application/json');
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const spec = { help: '', options: {}, positionals: { min: 0, max: 0 } };
+      await parseApiCommand('t', ['--api', base], spec as never, { LRSWEEP_API_KEY: 'lrs_secret' })!.client.get('/v1/queue');
+      await parseApiCommand('t', ['--api', base], spec as never, {})!.client.get('/v1/queue');
+    } finally {
+      server.close();
+    }
+    expect(seen).toEqual(['Bearer lrs_secret', undefined]);
+  });
+});

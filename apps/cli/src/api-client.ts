@@ -23,7 +23,11 @@ export class ApiCallError extends CliError {
 export class ApiClient {
   readonly base: string;
 
-  constructor(base: string) {
+  /** @param apiKey sent as `Authorization: Bearer` when set (an API listening beyond loopback requires one). */
+  constructor(
+    base: string,
+    private readonly apiKey?: string,
+  ) {
     let url: URL;
     try {
       url = new URL(base);
@@ -47,7 +51,10 @@ export class ApiClient {
     try {
       res = await fetch(this.base + path, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(60_000),
       });
@@ -119,11 +126,11 @@ export function parseApiCommand<O extends Options>(
     throw new CliError(`${name}: expected ${min === max ? min : `${min} to ${max}`} argument${max === 1 ? '' : 's'}, got ${parsed.positionals.length} (see lrsweep ${name} --help)`);
   }
   const base = common.api ?? (env.LRSWEEP_API || DEFAULT_API);
-  return { values: parsed.values, positionals: parsed.positionals, json: common.json === true, client: new ApiClient(base) };
+  return { values: parsed.values, positionals: parsed.positionals, json: common.json === true, client: new ApiClient(base, env.LRSWEEP_API_KEY || undefined) };
 }
 
 /** The usage lines every API command ends its help with. */
-export const SHARED_HELP = `  --api URL     the lrsweep API (default: $LRSWEEP_API, else ${DEFAULT_API})
+export const SHARED_HELP = `  --api URL     the lrsweep API (default: $LRSWEEP_API, else ${DEFAULT_API}); $LRSWEEP_API_KEY is sent as the API key
   --json        print the API's JSON, for scripts
   -h, --help    show this help
 `;

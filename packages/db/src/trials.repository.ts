@@ -106,15 +106,23 @@ export async function claimTrial(
   { worker, backend }: { worker: string; backend: string },
 ): Promise<ClaimedTrial | null> {
   if (!isUuid(trialId)) return null;
+  // The sweep turns running in the same statement, so no reader ever sees a running trial in a
+  // queued sweep.
   const rows = await db.$queryRaw<ClaimRow[]>`
-    UPDATE "Trial" AS t
-       SET state = 'running', attempts = t.attempts + 1, worker = ${worker}, backend = ${backend},
-           "startedAt" = COALESCE(t."startedAt", now()), "updatedAt" = now()
-      FROM "Sweep" AS s
-     WHERE t.id = ${trialId}::uuid AND s.id = t."sweepId"
-       AND t.state IN ('queued', 'running') AND s.status <> 'cancelled'
-    RETURNING t.id::text AS id, t."sweepId"::text AS "sweepId", t.index, t."scheduleKey", t.schedule, t.seed,
-              t.attempts, t."epochsDone", t.checkpoint, s.spec, s."objectiveMetric", s."objectiveMode"`;
+    WITH claimed AS (
+      UPDATE "Trial" AS t
+         SET state = 'running', attempts = t.attempts + 1, worker = ${worker}, backend = ${backend},
+             "startedAt" = COALESCE(t."startedAt", now()), "updatedAt" = now()
+        FROM "Sweep" AS s
+       WHERE t.id = ${trialId}::uuid AND s.id = t."sweepId"
+         AND t.state IN ('queued', 'running') AND s.status <> 'cancelled'
+      RETURNING t.id::text AS id, t."sweepId"::text AS "sweepId", t.index, t."scheduleKey", t.schedule, t.seed,
+                t.attempts, t."epochsDone", t.checkpoint, s.spec, s."objectiveMetric", s."objectiveMode"
+    ), started AS (
+      UPDATE "Sweep" SET status = 'running', "startedAt" = COALESCE("startedAt", now()), "updatedAt" = now()
+       WHERE id = (SELECT "sweepId"::uuid FROM claimed) AND status = 'queued'
+    )
+    SELECT * FROM claimed`;
   const row = rows[0];
   if (!row) return null;
   const { spec, objectiveMetric, objectiveMode, ...trial } = row;
