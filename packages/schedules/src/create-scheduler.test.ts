@@ -95,7 +95,7 @@ describe('validateSchedule', () => {
       milestones: [2],
     });
     expect(issues.map((i) => i.path)).toEqual(['/schedulers/0/step_size', '/schedulers/0/gamma', '/schedulers/1/T_max', '/schedulers/1/extra']);
-    expect(issues[0]!.message).toMatch(/^\/schedulers\/0\/step_size: /);
+    expect(issues[0]!.message).toMatch(/^step_size must be a positive integer/);
   });
 
   it('catches failures of the initial step (an lr_lambda dividing by zero at epoch 0)', () => {

@@ -21,8 +21,9 @@ export function createScheduler(spec: ScheduleSpec, optimizer: OptimizerSpec): S
 
 /** Every problem in `spec` (and `optimizer`, when given), as `{path, message}`; never throws. */
 export function validateSchedule(spec: unknown, optimizer?: OptimizerSpec): Array<{ path: string; message: string }> {
+  // The path travels beside the message (the API's issue shape), so the message is the reason alone.
   const out = (issues: Array<Issue | OptimizerIssue>): Array<{ path: string; message: string }> =>
-    issues.map((i) => ({ path: i.path, message: `${i.path}: ${i.reason}` }));
+    issues.map((i) => ({ path: i.path, message: i.reason }));
   try {
     const optIssues: OptimizerIssue[] = [];
     const opt = optimizer === undefined ? null : readOptimizer(optimizer, optIssues);
