@@ -46,15 +46,17 @@ async function submit(s: Stack, name: string): Promise<string> {
   return res.json().id;
 }
 
-async function waitCompleted(s: Stack, sweepId: string) {
-  return waitFor(
+async function waitCompleted(s: Stack, sweepId: string, trials = TRIALS) {
+  const done = await waitFor(
     'the sweep to complete',
     async () => {
       const res = await s.app.inject({ url: `/v1/sweeps/${sweepId}` });
-      return res.statusCode === 200 && res.json().status === 'completed' ? res.json() : null;
+      return res.statusCode === 200 && res.json().status === 'completed' ? (res.json() as { trials: { completed: number } }) : null;
     },
     90_000,
   );
+  expect(done.trials.completed).toBe(trials);
+  return done;
 }
 
 type EpochRow = { trialId: string; epoch: number; lr: number; xmin: string };
@@ -87,9 +89,9 @@ async function expectEveryEpochOnce(s: Stack, sweepId: string) {
 }
 
 /** A running trial at least one epoch in and two from its end, on one of `workers`. */
-async function trialMidway(s: Stack, sweepId: string, workers: ChildProcess[]) {
+async function trialMidway(s: Stack, sweepId: string, workers: ChildProcess[], epochs = EPOCHS) {
   return waitFor('a trial mid-way on a live worker', async () => {
-    const running = await s.db.trial.findMany({ where: { sweepId, state: 'running', epochsDone: { gte: 1, lte: EPOCHS - 3 } } });
+    const running = await s.db.trial.findMany({ where: { sweepId, state: 'running', epochsDone: { gte: 1, lte: epochs - 3 } } });
     for (const t of running) {
       const w = workers.find((c) => c.exitCode === null && c.signalCode === null && t.worker?.endsWith(`:${c.pid}`));
       if (w) return { trial: t, worker: w };
@@ -190,6 +192,56 @@ describe('workers die or stop mid-trial, then Postgres drops every connection', 
     await waitFor('the API to answer again', async () => (await s.app.inject({ url: `/v1/sweeps/${sweepId}` })).statusCode === 200, 30_000);
     await waitCompleted(s, sweepId);
     await expectEveryEpochOnce(s, sweepId);
+  });
+});
+
+describe('a real training run handed back mid-trial', () => {
+  const EPOCHS_REAL = 30;
+  it('resumes on another worker to exactly the metrics of an uninterrupted run (weights, optimizer, scheduler, data order)', async () => {
+    // The workers' own backend, not noop: this is about the trained state surviving Postgres.
+    const s = await startStack({ env: { LRSWEEP_LOCK_MS: '2000', LRSWEEP_RECONCILE_MS: '1000' } });
+    stack = s;
+    try {
+      const body = {
+        name: 'resume-equivalence',
+        // Enough small-batch epochs that a quiet machine's fast backend is still mid-trial when the test looks.
+        task: { dataset: 'spirals', model: { type: 'mlp', hidden: [16] }, epochs: EPOCHS_REAL, batchSize: 8, optimizer: { type: 'SGD', lr: 0.05, momentum: 0.9 } },
+        schedules: [{ type: 'ReduceLROnPlateau', factor: 0.5, patience: 0 }],
+        seeds: [3],
+      };
+      const post = async () => (await s.app.inject({ method: 'POST', url: '/v1/sweeps', payload: body })).json().id as string;
+      const first = s.startWorker();
+      const reference = await post();
+      await waitCompleted(s, reference, 1);
+      const interrupted = await post();
+      // Polled tighter than waitFor: real epochs can take milliseconds.
+      let trial: { id: string } | null = null;
+      for (const deadline = Date.now() + 60_000; !trial && Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
+        trial = await s.db.trial.findFirst({ where: { sweepId: interrupted, state: 'running', epochsDone: { gte: 1, lte: EPOCHS_REAL - 5 } } });
+      }
+      if (!trial) throw new Error('the trial was never seen mid-way');
+      first.kill('SIGTERM');
+      expect((await exited(first)).code).toBe(0);
+      s.startWorker();
+      await waitCompleted(s, interrupted, 1);
+
+      const epochs = async (sweepId: string) => {
+        const t = await s.db.trial.findFirstOrThrow({ where: { sweepId } });
+        return { t, rows: await s.db.epoch.findMany({ where: { trialId: t.id }, orderBy: { epoch: 'asc' }, select: { epoch: true, lr: true, trainLoss: true, valLoss: true, valAcc: true } }) };
+      };
+      const a = await epochs(reference);
+      const b = await epochs(interrupted);
+      expect(b.t.id).toBe(trial.id);
+      expect(b.t.attempts).toBe(2);
+      expect(a.t.backend).not.toBe('noop');
+      expect(b.t.backend).toBe(a.t.backend);
+      expect(b.rows).toHaveLength(EPOCHS_REAL);
+      expect(b.rows).toEqual(a.rows);
+      expect(b.t.finalValLoss).toBe(a.t.finalValLoss);
+    } finally {
+      await s.stop();
+      stack = undefined;
+    }
   });
 });
 
