@@ -5,7 +5,8 @@
 // Prints: time to accept the POST, trials/s through the system, p50/p99 latency of both GETs
 // while it runs (and of the leaderboard over all 10,000 finished trials), and Postgres rows
 // written per second. Aims: POST < 1 s, > 500 trials/s, leaderboard p99 < 50 ms.
-// Options: --trials 10000 --workers 4 --concurrency 4 --epochs 3 --epoch-ms 0
+// Options: --trials 10000 --workers 4 --concurrency 1 --epochs 3 --epoch-ms 0 (each unit of
+// concurrency is one more sandboxed child process per worker: on a small machine, keep it 1)
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +19,7 @@ const { values } = parseArgs({
   options: {
     trials: { type: 'string', default: '10000' },
     workers: { type: 'string', default: '4' },
-    concurrency: { type: 'string', default: '4' },
+    concurrency: { type: 'string', default: '1' },
     epochs: { type: 'string', default: '3' },
     'epoch-ms': { type: 'string', default: '0' },
   },
@@ -78,6 +79,8 @@ async function main(): Promise<void> {
     stdio: 'inherit',
   });
   const api = `http://127.0.0.1:${port}`;
+  // Ctrl-C stops the service; the next request then fails and `finally` drops the database.
+  process.once('SIGINT', () => serve.kill('SIGINT'));
   try {
     while (!(await fetch(`${api}/readyz`).then((r) => r.ok).catch(() => false))) await new Promise((r) => setTimeout(r, 300));
     // Workers boot after the API; wait until all have registered so the clock measures the system, not start-up.
