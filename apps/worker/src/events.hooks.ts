@@ -14,6 +14,9 @@ export interface EventsHooksOptions {
 
 const at = () => new Date().toISOString();
 
+/** Sweeps up to this size get a leaderboard event after every completed trial. */
+export const LIVE_BOARD_MAX_TRIALS = 200;
+
 export function boardEvent(board: Leaderboard) {
   return {
     metric: board.metric,
@@ -50,6 +53,16 @@ export function createEventsHooks({ redis, prefix, db, worker }: EventsHooksOpti
     return appendSweepEvents(redis, prefix, sweepId, events);
   };
   const totals = new Map<string, number>();
+  // A leaderboard after every completion is what a person watching wants, but on a sweep of
+  // thousands of trials it costs a ranking query per trial: there, at most one a second.
+  const boardAt = new Map<string, number>();
+  const boardDue = (sweepId: string, total: number) => {
+    const last = boardAt.get(sweepId) ?? 0;
+    if (total > LIVE_BOARD_MAX_TRIALS && Date.now() - last < 1_000) return false;
+    if (boardAt.size > 1_000) boardAt.clear();
+    boardAt.set(sweepId, Date.now());
+    return true;
+  };
   const totalOf = async (sweepId: string) => {
     let total = totals.get(sweepId);
     if (total === undefined) {
@@ -73,7 +86,7 @@ export function createEventsHooks({ redis, prefix, db, worker }: EventsHooksOpti
       const events: SweepEvent[] = [
         { type: 'trial.state', sweepId, trialId, state: result.state, ...(result.detail ? { error: result.detail } : {}), at: at() },
       ];
-      if (result.state === 'completed') {
+      if (result.state === 'completed' && boardDue(sweepId, await totalOf(sweepId))) {
         const board = await leaderboard(db, sweepId);
         if (board) events.push({ type: 'leaderboard', sweepId, ...boardEvent(board), at: at() });
       }
