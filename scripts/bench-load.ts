@@ -122,7 +122,7 @@ async function main(): Promise<void> {
       status = b.status;
       done = b.trials.completed;
       boardLatency.push((await timed(`${api}/v1/sweeps/${created.id}/leaderboard`)).ms);
-      process.stdout.write(`\r  ${done} / ${created.trials} trials completed`);
+      if (process.stdout.isTTY) process.stdout.write(`\r  ${done} / ${created.trials} trials completed`);
     }
     const runSeconds = (performance.now() - t0) / 1000;
     // pg_stat counters are flushed about once a second; give them a moment.

@@ -17,8 +17,12 @@ import { type NewTrial, cancelSweep, createSweepWithTrials, getSweep, leaderboar
 import { createTrialQueue, enqueueTrials, listTrainers, removeTrialJobs, type Queue } from '@lrsweep/queue';
 import { ApiError, invalid, notFound } from '../errors.ts';
 import { planSweep } from '../sweeps/plan-sweep.ts';
+import { createLeaderboardCache } from '../sweeps/leaderboard-cache.ts';
 import { publishSweepCancelled, publishSweepCreated } from './events.routes.ts';
 import { leaderboardView, sweepView, trialView } from '../views.ts';
+
+/** Sweeps up to this many trials are fully queued before the POST answers. */
+const ENQUEUE_INLINE_MAX = 1_000;
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const PageQuery = Type.Object(
@@ -34,6 +38,7 @@ const errors = { 400: ErrorBody, 404: ErrorBody, 503: ErrorBody };
 const trainerOf = (body: CreateSweepBody): string | undefined => (isExternalTask(body.task) ? body.task.trainer : undefined);
 
 export const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const cachedLeaderboard = createLeaderboardCache();
   // One queue per external trainer (trialQueueName), on the API's producer connection.
   const trainerQueues = new Map<string, Queue<TrialJob>>();
   const queueFor = (trainer: string | undefined): Queue<TrialJob> => {
@@ -75,7 +80,17 @@ export const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         trials: trials as NewTrial[],
       });
       await publishSweepCreated(app, { id: created.id, name: request.body.name, trials: trials.length });
-      await enqueueTrials(queueFor(trainer), created.trialIds.map((trialId) => ({ trialId, sweepId: created.id })));
+      const jobs = created.trialIds.map((trialId) => ({ trialId, sweepId: created.id }));
+      if (jobs.length <= ENQUEUE_INLINE_MAX) {
+        await enqueueTrials(queueFor(trainer), jobs);
+      } else {
+        // Once the trials are committed they cannot be lost: a large grid is answered now and its
+        // jobs stream into Redis behind the reply; anything that fails to arrive, the
+        // reconciler enqueues on its next pass.
+        void enqueueTrials(queueFor(trainer), jobs).catch((err) =>
+          request.log.warn({ sweepId: created.id, err: (err as Error).message }, 'enqueue incomplete; the reconciler will finish it'),
+        );
+      }
       request.log.info({ sweepId: created.id, trials: trials.length }, 'sweep submitted');
       return reply.status(201).send({ id: created.id, trials: trials.length });
     },
@@ -109,7 +124,7 @@ export const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/sweeps/:id/leaderboard',
     { schema: { summary: 'Schedules ranked by the mean final objective over seeds', params: IdParams, response: { 200: Leaderboard, ...errors } } },
     async (request) => {
-      const board = await leaderboard(app.db, request.params.id, request.project);
+      const board = await cachedLeaderboard(`${request.project}:${request.params.id}`, () => leaderboard(app.db, request.params.id, request.project));
       if (!board) throw notFound('sweep', request.params.id);
       return leaderboardView(board);
     },
@@ -119,7 +134,7 @@ export const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/sweeps/:id/best',
     { schema: { summary: 'The best schedule so far', params: IdParams, response: { 200: Type.Intersect([LeaderboardEntry, Type.Object({ metric: Type.String(), mode: Type.String() })]), ...errors } } },
     async (request) => {
-      const board = await leaderboard(app.db, request.params.id, request.project);
+      const board = await cachedLeaderboard(`${request.project}:${request.params.id}`, () => leaderboard(app.db, request.params.id, request.project));
       if (!board) throw notFound('sweep', request.params.id);
       const best = leaderboardView(board).entries[0];
       if (!best) throw new ApiError('LRS_NO_RESULTS', 'no trial of this sweep has completed yet', 404);
