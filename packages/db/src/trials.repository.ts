@@ -79,20 +79,8 @@ export interface ClaimedTrial {
   sweep: { spec: Prisma.JsonValue; objectiveMetric: string; objectiveMode: ObjectiveMode };
 }
 
-interface ClaimRow {
-  id: string;
-  sweepId: string;
-  index: number;
-  scheduleKey: string;
-  schedule: Prisma.JsonValue;
-  seed: number;
-  attempts: number;
-  epochsDone: number;
-  checkpoint: Prisma.JsonValue;
-  spec: Prisma.JsonValue;
-  objectiveMetric: string;
-  objectiveMode: string;
-}
+/** The claim query's flat row: the trial's fields beside its sweep's. */
+type ClaimRow = Omit<ClaimedTrial, 'sweep'> & Omit<ClaimedTrial['sweep'], 'objectiveMode'> & { objectiveMode: string };
 
 /**
  * Marks a trial running for `worker` and returns what training it needs, or null when it is
