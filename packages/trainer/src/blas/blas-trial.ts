@@ -46,15 +46,10 @@ export async function trainBlasTrial(run: BlasTrialRun): Promise<TrialOutcome> {
     rng: { algorithm: 'mulberry32', seed: trial.seed },
   });
   return runEpochLoop({
+    opts,
     trialIndex,
-    start: trial.resume ? trial.resume.epoch + 1 : 0,
-    epochs: task.epochs,
     scheduler,
-    objectiveMetric: opts.objectiveMetric ?? 'val_loss',
-    lastRow: trial.resume?.row ?? null,
-    checkpoint: opts.checkpoint ? checkpoint : undefined,
-    onEpoch: opts.onEpoch,
-    shouldStop: opts.shouldStop,
+    makeCheckpoint: checkpoint,
     async runEpoch(epoch) {
       const lr = scheduler.lrs[0]!;
       // Order depends only on (seed, epoch), exactly as on the tfjs path.

@@ -24,15 +24,10 @@ export async function noopTrial(run: NoopRun): Promise<TrialOutcome> {
   const state: TrialState = { model: null, optimizer: null, scheduler, seed: trial.seed, backend: 'noop' };
   if (trial.resume) scheduler.loadStateDict(trial.resume.schedulerState);
   return runEpochLoop({
+    opts,
     trialIndex,
-    start: trial.resume ? trial.resume.epoch + 1 : 0,
-    epochs: opts.task.epochs,
     scheduler,
-    objectiveMetric: opts.objectiveMetric ?? 'val_loss',
-    lastRow: trial.resume?.row ?? null,
-    checkpoint: opts.checkpoint ? (row) => makeCheckpoint(state, row) : undefined,
-    onEpoch: opts.onEpoch,
-    shouldStop: opts.shouldStop,
+    makeCheckpoint: (row) => makeCheckpoint(state, row),
     async runEpoch(epoch) {
       const lr = scheduler.lrs[0]!;
       if (scheduler.interval === 'step') for (let s = 0; s < run.stepsPerEpoch; s++) scheduler.step();

@@ -31,15 +31,10 @@ export async function trainTrial(run: TrialRun): Promise<TrialOutcome> {
     if (trial.resume) restoreCheckpoint(state, trial.resume, `/trials/${trialIndex}/resume`);
     const n = dataset.train.size;
     return await runEpochLoop({
+      opts,
       trialIndex,
-      start: trial.resume ? trial.resume.epoch + 1 : 0,
-      epochs: task.epochs,
       scheduler,
-      objectiveMetric: opts.objectiveMetric ?? 'val_loss',
-      lastRow: trial.resume?.row ?? null,
-      checkpoint: opts.checkpoint ? (row) => makeCheckpoint(state, row) : undefined,
-      onEpoch: opts.onEpoch,
-      shouldStop: opts.shouldStop,
+      makeCheckpoint: (row) => makeCheckpoint(state, row),
       async runEpoch(epoch) {
         const lr = scheduler.lrs[0]!;
         // Order depends only on (seed, epoch): a resumed trial replays the same batches.
