@@ -5,12 +5,8 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { migrate } from '@lrsweep/db';
 import { expandEntry, gridOf } from '../apps/api/src/sweeps/expand-grid.ts';
-
-const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
+import { median, root, trialTimings, waitForSweep, withBenchService } from './bench-service.ts';
 const WORKERS = 2;
 const PYTHON = '/usr/bin/python3';
 const bench = JSON.parse(readFileSync(path.join(root, 'examples/bench-mnist.json'), 'utf8')) as { schedules: Array<{ type: string }>; seeds: number; objective: object };
@@ -18,23 +14,10 @@ const bench = JSON.parse(readFileSync(path.join(root, 'examples/bench-mnist.json
 const task = { trainer: 'mnist-torch', args: { hidden: 128, batch_size: 64 }, epochs: 10, stepsPerEpoch: 125, optimizer: { type: 'SGD', lr: 0.1, momentum: 0.9 } };
 const body = { ...bench, name: 'bench-pytorch-12x3', task };
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const line = (s: string) => process.stdout.write(s + '\n');
 
 async function serviceSweep() {
-  const database = `lrsweep_bench_torch_${Date.now()}`;
-  const databaseUrl = `${process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432'}/${database}`;
-  await migrate(databaseUrl);
-  const port = 3100 + Math.floor(Math.random() * 800);
-  const env = { ...process.env, DATABASE_URL: databaseUrl, LRSWEEP_QUEUE_PREFIX: `bench-torch-${Date.now()}`, LOG_LEVEL: 'warn', LRSWEEP_CONFIG: path.join(root, 'lrsweep.config.yaml') };
-  const serve = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps/cli/bin/lrsweep.js'), 'serve', '--port', String(port), '--workers', String(WORKERS)], { env, stdio: 'inherit', cwd: root });
-  const api = `http://127.0.0.1:${port}`;
-  try {
-    while (!(await fetch(`${api}/readyz`).then((r) => r.ok).catch(() => false))) await new Promise((r) => setTimeout(r, 300));
+  return withBenchService({ name: 'bench_torch', workers: WORKERS, env: { LRSWEEP_CONFIG: path.join(root, 'lrsweep.config.yaml') } }, async ({ api, databaseUrl }) => {
     let created: { id?: string; trials?: number; error?: { message: string } } = {};
     // The workers advertise mnist-torch as they boot: until then the API answers 400.
     for (let i = 0; i < 100 && !created.id; i++) {
@@ -44,23 +27,9 @@ async function serviceSweep() {
     }
     if (!created.id) throw new Error(`sweep refused: ${created.error?.message}`);
     const started = Date.now();
-    for (;;) {
-      const s = (await (await fetch(`${api}/v1/sweeps/${created.id}`)).json()) as { status: string };
-      if (['completed', 'failed', 'cancelled'].includes(s.status)) break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    await waitForSweep(api, created.id);
     const wallSeconds = (Date.now() - started) / 1000;
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    const trials = (
-      await client.query<{ state: string; wall: number; training: number; mismatch: string | null }>(
-        `SELECT t.state, EXTRACT(EPOCH FROM t."finishedAt" - t."startedAt")::float8 AS wall, t."lrMismatch" AS mismatch,
-                (SELECT sum(e.seconds) FROM "Epoch" e WHERE e."trialId" = t.id)::float8 AS training
-           FROM "Trial" t WHERE t."sweepId" = $1`,
-        [created.id],
-      )
-    ).rows;
-    await client.end();
+    const trials = await trialTimings(databaseUrl, created.id);
     const board = (await (await fetch(`${api}/v1/sweeps/${created.id}/leaderboard`)).json()) as { entries: Array<{ schedule: object; mean: number }> };
     return {
       trials: trials.length,
@@ -71,14 +40,7 @@ async function serviceSweep() {
       medianTrainingSeconds: median(trials.map((t) => t.training)),
       best: board.entries[0],
     };
-  } finally {
-    serve.kill('SIGINT');
-    await new Promise((r) => serve.once('exit', r));
-    const admin = new pg.Client({ connectionString: databaseUrl.replace(/\/[^/]+$/, '/postgres') });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await admin.end();
-  }
+  });
 }
 
 /** The same trials in plain PyTorch, split over WORKERS processes like the service's workers. */

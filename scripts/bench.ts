@@ -5,15 +5,11 @@
 //     the running service (`lrsweep serve`, 2 workers), once per backend in --backends
 //  4. the PyTorch trainer sweep and plain PyTorch's loop, when scripts/bench-pytorch.ts exists
 // Options: --backends wasm,blas (default: the workers' own choice), --skip micro,service,pytorch
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { migrate } from '@lrsweep/db';
-
-const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
+import { median, root, trialTimings, waitForSweep, withBenchService } from './bench-service.ts';
 const { values } = parseArgs({ options: { backends: { type: 'string' }, skip: { type: 'string', default: '' }, workers: { type: 'string', default: '2' } } });
 const skip = new Set(values.skip!.split(',').filter(Boolean));
 const workers = Number(values.workers);
@@ -36,48 +32,14 @@ interface SweepFigures {
   bestValAcc: number;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
 async function serviceSweep(backend: string | undefined): Promise<SweepFigures> {
-  const database = `lrsweep_bench_${Date.now()}`;
-  const databaseUrl = `${process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432'}/${database}`;
-  await migrate(databaseUrl);
-  const port = 3100 + Math.floor(Math.random() * 800);
-  const env = {
-    ...process.env,
-    DATABASE_URL: databaseUrl,
-    LRSWEEP_QUEUE_PREFIX: `bench-${Date.now()}`,
-    LOG_LEVEL: 'warn',
-    ...(backend ? { LRSWEEP_BACKEND: backend } : {}),
-  };
-  const serve = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps/cli/bin/lrsweep.js'), 'serve', '--port', String(port), '--workers', String(workers)], { env, stdio: 'inherit' });
-  const api = `http://127.0.0.1:${port}`;
-  try {
-    while (!(await fetch(`${api}/readyz`).then((r) => r.ok).catch(() => false))) await new Promise((r) => setTimeout(r, 300));
+  return withBenchService({ name: 'bench', workers, env: backend ? { LRSWEEP_BACKEND: backend } : {} }, async ({ api, databaseUrl }) => {
     const body = readFileSync(path.join(root, 'examples/bench-mnist.json'), 'utf8');
     const started = Date.now();
     const created = (await (await fetch(`${api}/v1/sweeps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json()) as { id: string; trials: number };
-    for (;;) {
-      const s = (await (await fetch(`${api}/v1/sweeps/${created.id}`)).json()) as { status: string; trials: { completed: number } };
-      if (['completed', 'failed', 'cancelled'].includes(s.status)) break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    await waitForSweep(api, created.id);
     const wallSeconds = (Date.now() - started) / 1000;
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    const trials = (
-      await client.query<{ backend: string; wall: number; training: number }>(
-        `SELECT t.backend, EXTRACT(EPOCH FROM t."finishedAt" - t."startedAt")::float8 AS wall,
-                (SELECT sum(e.seconds) FROM "Epoch" e WHERE e."trialId" = t.id)::float8 AS training
-           FROM "Trial" t WHERE t."sweepId" = $1`,
-        [created.id],
-      )
-    ).rows;
-    await client.end();
+    const trials = await trialTimings(databaseUrl, created.id);
     const board = (await (await fetch(`${api}/v1/sweeps/${created.id}/leaderboard`)).json()) as { entries: Array<{ schedule: Record<string, unknown>; mean: number; trials: string[] }> };
     const best = board.entries[0]!;
     const bestTrial = (await (await fetch(`${api}/v1/trials/${best.trials[0]}`)).json()) as { metrics: { val_acc: number } };
@@ -98,14 +60,7 @@ async function serviceSweep(backend: string | undefined): Promise<SweepFigures> 
       bestValLoss: best.mean,
       bestValAcc: bestTrial.metrics.val_acc,
     };
-  } finally {
-    serve.kill('SIGINT');
-    await new Promise((r) => serve.once('exit', r));
-    const admin = new pg.Client({ connectionString: databaseUrl.replace(/\/[^/]+$/, '/postgres') });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await admin.end();
-  }
+  });
 }
 
 if (!skip.has('micro')) {
