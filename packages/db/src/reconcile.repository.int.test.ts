@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './testing.ts';
-import { cancelSweep, claimTrial, createSweepWithTrials, finishTrial, listEpochs, listUnfinishedTrials, recordEpochWithCheckpoint, releaseTrial, settleSweepStatus } from './index.ts';
+import { cancelSweep, claimTrial, claimTrials, createSweepWithTrials, finishTrial, finishTrials, listEpochs, listUnfinishedTrials, recordEpochWithCheckpoint, recordEpochs, releaseTrial, settleSweepStatus, settleSweepStatuses } from './index.ts';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -38,6 +38,50 @@ describe('recordEpochWithCheckpoint', () => {
     await cancelSweep(t.db, sweepId);
     expect((await recordEpochWithCheckpoint(t.db, trialIds[0]!, row(0), null))?.cancelled).toBe(true);
     expect(await recordEpochWithCheckpoint(t.db, '00000000-0000-4000-8000-000000000000', row(0), null)).toBeNull();
+  });
+});
+
+describe('the batched forms a worker running many trials uses', () => {
+  it('claims, writes epochs, finishes and settles several trials per statement, each as its single form would', async () => {
+    const { id: sweepId, trialIds } = await sweep(3);
+    const [a, b, c] = trialIds as [string, string, string];
+    await finishTrial(t.db, c, { state: 'cancelled' });
+    const claimed = await claimTrials(t.db, [a, b, c, 'not-a-uuid'], worker);
+    // The cancelled trial is not runnable; the others are claimed and their sweep is running.
+    expect([...claimed.keys()].sort()).toEqual([a, b].sort());
+    expect(claimed.get(a)).toMatchObject({ id: a, sweepId, attempts: 1, sweep: { objectiveMetric: 'val_loss', objectiveMode: 'min' } });
+    expect((await t.db.sweep.findUniqueOrThrow({ where: { id: sweepId } })).status).toBe('running');
+
+    await recordEpochs(t.db, [{ trialId: a, row: row(0), checkpoint: { epoch: 0 } }, { trialId: b, row: row(0, 0.2), checkpoint: null }]);
+    const written = await recordEpochs(t.db, [
+      { trialId: a, row: row(1), checkpoint: { epoch: 1 } },
+      // b rewrites epoch 0 (a resumed attempt): still one epoch.
+      { trialId: b, row: row(0, 0.3), checkpoint: { epoch: 0 } },
+    ]);
+    expect(written.get(a)).toEqual({ epochsDone: 2, cancelled: false });
+    expect(written.get(b)).toEqual({ epochsDone: 1, cancelled: false });
+    expect((await listEpochs(t.db, b)).map((e) => [e.epoch, e.lr])).toEqual([[0, 0.3]]);
+    await expect(recordEpochs(t.db, [{ trialId: a, row: row(2), checkpoint: null }, { trialId: a, row: row(3), checkpoint: null }])).rejects.toThrow(/twice/);
+
+    const done = await finishTrials(t.db, [
+      { trialId: a, state: 'completed', finalValLoss: 0.5, objective: 0.5, seconds: 1 },
+      { trialId: b, state: 'diverged', divergedEpoch: 0, error: 'loss is NaN' },
+      { trialId: c, state: 'completed' },
+    ]);
+    // c was already finished: untouched.
+    expect([...done].sort()).toEqual([a, b].sort());
+    const rows = await t.db.trial.findMany({ where: { sweepId }, orderBy: { index: 'asc' } });
+    expect(rows.map((r) => [r.state, r.objective, r.divergedEpoch, r.error])).toEqual([
+      ['completed', 0.5, null, null],
+      ['diverged', null, 0, 'loss is NaN'],
+      ['cancelled', null, null, null],
+    ]);
+    expect(rows[0]!.finishedAt).not.toBeNull();
+
+    const other = await sweep(1);
+    const statuses = await settleSweepStatuses(t.db, [sweepId, sweepId, other.id]);
+    expect(statuses.get(sweepId)).toBe('completed');
+    expect(statuses.get(other.id)).toBe('queued');
   });
 });
 

@@ -4,12 +4,24 @@ import type { EpochInput } from './epochs.repository.ts';
 import { isUuid } from './ids.ts';
 import { refreshSweepStatus } from './sweeps.repository.ts';
 
+export interface EpochWrite {
+  trialId: string;
+  row: EpochInput;
+  /** The state to resume after this epoch; null keeps the trial's last one. */
+  checkpoint: Prisma.InputJsonValue | null;
+}
+
+export interface EpochWritten {
+  epochsDone: number;
+  /** The trial or its sweep was cancelled: stop at this epoch boundary. */
+  cancelled: boolean;
+}
+
 /**
  * Writes one finished epoch, the checkpoint to resume after it, and reads whether the trial
  * should stop, in ONE statement. One statement is atomic, so a worker killed at any instant
  * leaves either both the epoch and its checkpoint or neither: a resume never re-trains an
- * epoch whose row exists under a different checkpoint. It is also one round trip instead of
- * five, which is most of a no-op trial's cost.
+ * epoch whose row exists under a different checkpoint.
  * @returns the trial's epochsDone and whether it (or its sweep) was cancelled; null for an unknown trial.
  */
 export async function recordEpochWithCheckpoint(
@@ -17,32 +29,48 @@ export async function recordEpochWithCheckpoint(
   trialId: string,
   row: EpochInput,
   checkpoint: Prisma.InputJsonValue | null,
-): Promise<{ epochsDone: number; cancelled: boolean } | null> {
-  if (!isUuid(trialId)) return null;
-  const json = checkpoint === null ? null : JSON.stringify(checkpoint);
-  // The count runs on the statement's snapshot, which does not yet see the upserted row:
-  // add one when the row is new (xmax = 0 marks an insert, not an update).
-  const rows = await db.$queryRaw<{ epochsDone: number; state: TrialState; status: SweepStatus }[]>`
-    WITH e AS (
+): Promise<EpochWritten | null> {
+  return (await recordEpochs(db, [{ trialId, row, checkpoint }])).get(trialId) ?? null;
+}
+
+/**
+ * recordEpochWithCheckpoint for the epochs of several trials in one statement: a worker running
+ * many trials at once writes the epochs that finished together in one round trip. Each trial
+ * may appear once (one statement cannot update a row twice). Unknown trials are absent from
+ * the result.
+ */
+export async function recordEpochs(db: DbClient, writes: EpochWrite[]): Promise<Map<string, EpochWritten>> {
+  const items = writes.filter((w) => isUuid(w.trialId));
+  if (new Set(items.map((w) => w.trialId)).size !== items.length) throw new Error('recordEpochs: a trial appears twice in one batch');
+  if (items.length === 0) return new Map();
+  const col = <T>(f: (w: EpochWrite) => T) => items.map(f);
+  // The count runs on the statement's snapshot, which does not yet see the upserted rows: add
+  // the trial's new ones (xmax = 0 marks an insert, not an update). A trial that is gone (its
+  // sweep deleted mid-training) gets nothing, not an FK error.
+  const rows = await db.$queryRaw<{ trialId: string; epochsDone: number; state: TrialState; status: SweepStatus }[]>`
+    WITH i AS (
+      SELECT * FROM unnest(${col((w) => w.trialId)}::uuid[], ${col((w) => w.row.epoch)}::int[], ${col((w) => w.row.lr)}::float8[],
+                           ${col((w) => w.row.trainLoss)}::float8[], ${col((w) => w.row.valLoss)}::float8[],
+                           ${col((w) => w.row.valAcc)}::float8[], ${col((w) => w.row.seconds)}::float8[],
+                           ${col((w) => (w.checkpoint === null ? null : JSON.stringify(w.checkpoint)))}::text[])
+             AS i("trialId", epoch, lr, "trainLoss", "valLoss", "valAcc", seconds, checkpoint)
+    ), e AS (
       INSERT INTO "Epoch" ("trialId", epoch, lr, "trainLoss", "valLoss", "valAcc", seconds)
-      -- Nothing for a trial that is gone (its sweep deleted mid-training): null, not an FK error.
-      SELECT ${trialId}::uuid, ${row.epoch}, ${row.lr}, ${row.trainLoss}, ${row.valLoss}, ${row.valAcc}, ${row.seconds}
-       WHERE EXISTS (SELECT 1 FROM "Trial" WHERE id = ${trialId}::uuid)
+      SELECT "trialId", epoch, lr, "trainLoss", "valLoss", "valAcc", seconds FROM i
+       WHERE EXISTS (SELECT 1 FROM "Trial" WHERE id = i."trialId")
       ON CONFLICT ("trialId", epoch) DO UPDATE
         SET lr = EXCLUDED.lr, "trainLoss" = EXCLUDED."trainLoss", "valLoss" = EXCLUDED."valLoss",
             "valAcc" = EXCLUDED."valAcc", seconds = EXCLUDED.seconds
-      RETURNING (xmax = 0) AS inserted)
+      RETURNING "trialId", (xmax = 0) AS inserted)
     UPDATE "Trial" AS t
-       SET "epochsDone" = (SELECT count(*) FROM "Epoch" WHERE "trialId" = ${trialId}::uuid)::int
-                          + COALESCE((SELECT CASE WHEN inserted THEN 1 ELSE 0 END FROM e), 0),
-           checkpoint = COALESCE(${json}::jsonb, t.checkpoint),
+       SET "epochsDone" = (SELECT count(*) FROM "Epoch" WHERE "trialId" = t.id)::int
+                          + (SELECT count(*) FROM e WHERE e."trialId" = t.id AND e.inserted)::int,
+           checkpoint = COALESCE(i.checkpoint::jsonb, t.checkpoint),
            "updatedAt" = now()
-      FROM "Sweep" AS s
-     WHERE t.id = ${trialId}::uuid AND s.id = t."sweepId"
-    RETURNING t."epochsDone" AS "epochsDone", t.state, s.status`;
-  const r = rows[0];
-  if (!r) return null;
-  return { epochsDone: r.epochsDone, cancelled: r.state === 'cancelled' || r.status === 'cancelled' };
+      FROM i, "Sweep" AS s
+     WHERE t.id = i."trialId" AND s.id = t."sweepId"
+    RETURNING t.id::text AS "trialId", t."epochsDone" AS "epochsDone", t.state, s.status`;
+  return new Map(rows.map((r) => [r.trialId, { epochsDone: r.epochsDone, cancelled: r.state === 'cancelled' || r.status === 'cancelled' }]));
 }
 
 /**
@@ -86,12 +114,21 @@ export async function listUnfinishedTrials(db: DbClient, { runningOlderThan }: {
  * locking the sweep row or counting its 10,000 trials on every finished trial.
  */
 export async function settleSweepStatus(db: DbClient, sweepId: string): Promise<SweepStatus | null> {
-  if (!isUuid(sweepId)) return null;
-  const rows = await db.$queryRaw<{ status: SweepStatus; open: boolean }[]>`
-    SELECT s.status, EXISTS (SELECT 1 FROM "Trial" t WHERE t."sweepId" = s.id AND t.state IN ('queued', 'running')) AS open
-      FROM "Sweep" s WHERE s.id = ${sweepId}::uuid`;
-  const row = rows[0];
-  if (!row) return null;
-  if (row.open && row.status === 'running') return 'running';
-  return refreshSweepStatus(db, sweepId);
+  return (await settleSweepStatuses(db, [sweepId])).get(sweepId) ?? null;
+}
+
+/** settleSweepStatus for several sweeps, with one query for all the ones still running. */
+export async function settleSweepStatuses(db: DbClient, sweepIds: string[]): Promise<Map<string, SweepStatus>> {
+  const ids = [...new Set(sweepIds.filter(isUuid))];
+  if (ids.length === 0) return new Map();
+  const rows = await db.$queryRaw<{ id: string; status: SweepStatus; open: boolean }[]>`
+    SELECT s.id::text AS id, s.status,
+           EXISTS (SELECT 1 FROM "Trial" t WHERE t."sweepId" = s.id AND t.state IN ('queued', 'running')) AS open
+      FROM "Sweep" s WHERE s.id = ANY(${ids}::uuid[])`;
+  const out = new Map<string, SweepStatus>();
+  for (const row of rows) {
+    const status = row.open && row.status === 'running' ? 'running' : await refreshSweepStatus(db, row.id);
+    if (status) out.set(row.id, status);
+  }
+  return out;
 }

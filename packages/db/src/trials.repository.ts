@@ -84,37 +84,49 @@ type ClaimRow = Omit<ClaimedTrial, 'sweep'> & Omit<ClaimedTrial['sweep'], 'objec
 
 /**
  * Marks a trial running for `worker` and returns what training it needs, or null when it is
- * not runnable (finished, cancelled, or its sweep cancelled). One UPDATE decides, so two
- * workers handed the same job cannot both miss each other's claim. A trial already `running`
- * is claimable again: that is a retry after its worker died.
+ * not runnable (finished, cancelled, or its sweep cancelled). See claimTrials.
  */
-export async function claimTrial(
+export async function claimTrial(db: DbClient, trialId: string, by: { worker: string; backend: string }): Promise<ClaimedTrial | null> {
+  return (await claimTrials(db, [trialId], by)).get(trialId) ?? null;
+}
+
+/**
+ * Claims several trials in one statement (a worker running many trials at once batches its
+ * claims: one round trip instead of one per trial). One UPDATE decides, so two workers handed
+ * the same job cannot both miss each other's claim. A trial already `running` is claimable
+ * again: that is a retry after its worker died. Trials not runnable are absent from the map.
+ */
+export async function claimTrials(
   db: DbClient,
-  trialId: string,
+  trialIds: string[],
   { worker, backend }: { worker: string; backend: string },
-): Promise<ClaimedTrial | null> {
-  if (!isUuid(trialId)) return null;
-  // The sweep turns running in the same statement, so no reader ever sees a running trial in a
-  // queued sweep.
+): Promise<Map<string, ClaimedTrial>> {
+  const ids = trialIds.filter(isUuid);
+  if (ids.length === 0) return new Map();
+  // The sweeps turn running in the same statement, so no reader ever sees a running trial in
+  // a queued sweep.
   const rows = await db.$queryRaw<ClaimRow[]>`
     WITH claimed AS (
       UPDATE "Trial" AS t
          SET state = 'running', attempts = t.attempts + 1, worker = ${worker}, backend = ${backend},
              "startedAt" = COALESCE(t."startedAt", now()), "updatedAt" = now()
         FROM "Sweep" AS s
-       WHERE t.id = ${trialId}::uuid AND s.id = t."sweepId"
+       WHERE t.id = ANY(${ids}::uuid[]) AND s.id = t."sweepId"
          AND t.state IN ('queued', 'running') AND s.status <> 'cancelled'
-      RETURNING t.id::text AS id, t."sweepId"::text AS "sweepId", t.index, t."scheduleKey", t.schedule, t.seed,
+      RETURNING t.id::text AS id, t."sweepId", t.index, t."scheduleKey", t.schedule, t.seed,
                 t.attempts, t."epochsDone", t.checkpoint, s.spec, s."objectiveMetric", s."objectiveMode"
     ), started AS (
       UPDATE "Sweep" SET status = 'running', "startedAt" = COALESCE("startedAt", now()), "updatedAt" = now()
-       WHERE id = (SELECT "sweepId"::uuid FROM claimed) AND status = 'queued'
+       WHERE id IN (SELECT "sweepId" FROM claimed) AND status = 'queued'
     )
-    SELECT * FROM claimed`;
-  const row = rows[0];
-  if (!row) return null;
-  const { spec, objectiveMetric, objectiveMode, ...trial } = row;
-  return { ...trial, sweep: { spec, objectiveMetric, objectiveMode: objectiveMode === 'max' ? 'max' : 'min' } };
+    SELECT id, "sweepId"::text AS "sweepId", index, "scheduleKey", schedule, seed, attempts, "epochsDone", checkpoint,
+           spec, "objectiveMetric", "objectiveMode"
+      FROM claimed`;
+  const out = new Map<string, ClaimedTrial>();
+  for (const { spec, objectiveMetric, objectiveMode, ...trial } of rows) {
+    out.set(trial.id, { ...trial, sweep: { spec, objectiveMetric, objectiveMode: objectiveMode === 'max' ? 'max' : 'min' } });
+  }
+  return out;
 }
 
 export type FinishedTrialState = 'completed' | 'failed' | 'diverged' | 'cancelled';
@@ -137,12 +149,32 @@ export interface FinishTrialInput {
  * @returns whether the trial was updated.
  */
 export async function finishTrial(db: DbClient, trialId: string, input: FinishTrialInput): Promise<boolean> {
-  if (!isUuid(trialId)) return false;
-  const res = await db.trial.updateMany({
-    where: { id: trialId, state: { in: ['queued', 'running'] } },
-    data: { ...input, finishedAt: new Date() },
-  });
-  return res.count > 0;
+  return (await finishTrials(db, [{ trialId, ...input }])).has(trialId);
+}
+
+/**
+ * finishTrial for several trials in one statement. A field left out keeps its value.
+ * @returns the ids of the trials updated.
+ */
+export async function finishTrials(db: DbClient, items: Array<FinishTrialInput & { trialId: string }>): Promise<Set<string>> {
+  const rows = items.filter((i) => isUuid(i.trialId));
+  if (rows.length === 0) return new Set();
+  const col = <T>(f: (i: FinishTrialInput) => T | null | undefined) => rows.map((i) => f(i) ?? null);
+  const updated = await db.$queryRaw<{ id: string }[]>`
+    UPDATE "Trial" AS t
+       SET state = i.state::"TrialState",
+           "finalTrainLoss" = COALESCE(i.ftl, t."finalTrainLoss"), "finalValLoss" = COALESCE(i.fvl, t."finalValLoss"),
+           "finalValAcc" = COALESCE(i.fva, t."finalValAcc"), objective = COALESCE(i.obj, t.objective),
+           error = COALESCE(i.err, t.error), "divergedEpoch" = COALESCE(i.de, t."divergedEpoch"),
+           seconds = COALESCE(i.sec, t.seconds), "finishedAt" = now(), "updatedAt" = now()
+      FROM unnest(${rows.map((i) => i.trialId)}::uuid[], ${col((i) => i.state)}::text[],
+                  ${col((i) => i.finalTrainLoss)}::float8[], ${col((i) => i.finalValLoss)}::float8[],
+                  ${col((i) => i.finalValAcc)}::float8[], ${col((i) => i.objective)}::float8[],
+                  ${col((i) => i.error)}::text[], ${col((i) => i.divergedEpoch)}::int[], ${col((i) => i.seconds)}::float8[])
+           AS i(id, state, ftl, fvl, fva, obj, err, de, sec)
+     WHERE t.id = i.id AND t.state IN ('queued', 'running')
+    RETURNING t.id::text AS id`;
+  return new Set(updated.map((r) => r.id));
 }
 
 /**
