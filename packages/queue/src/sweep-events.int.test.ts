@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { SweepEvent, SweepFinishedEvent } from '@lrsweep/contracts';
 import { connectRedis, createRedis } from './redis-connection.ts';
-import { SWEEP_EVENTS, appendFinishedTrials, appendSweepEvents, endSweepEvents, readSweepEvents, sweepEventKeys, sweepEventsState } from './sweep-events.ts';
+import { SWEEP_EVENTS, appendFinishedTrials, appendManySweepEvents, appendSweepEvents, endSweepEvents, readSweepEvents, sweepEventKeys, sweepEventsState } from './sweep-events.ts';
 
 // The per-sweep stream's scripts against the real Redis, under a prefix of this file's own.
 
@@ -34,6 +34,26 @@ afterAll(async () => {
 });
 
 describe('sweep event streams', () => {
+  it('appends many trials of several sweeps in one pipeline, each answer with its own ids, in order', async () => {
+    const [s1, s2] = [randomUUID(), randomUUID()];
+    const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+    const out = await appendManySweepEvents(redis, prefix, [
+      { sweepId: s1, events: [running(s1, a)] },
+      { sweepId: s2, events: [running(s2, c)], finishedTrialIds: [c] },
+      { sweepId: s1, events: [running(s1, b), running(s1, b)], finishedTrialIds: [a, b] },
+    ]);
+    expect(out.map((r) => r?.ids.length)).toEqual([1, 1, 2]);
+    expect(out.map((r) => r?.finishedTrials)).toEqual([2, 1, 2]);
+    const read = await readSweepEvents(reader, prefix, s1, '0');
+    expect(read.map((e) => e.id)).toEqual([...out[0]!.ids, ...out[2]!.ids]);
+    expect(read.map((e) => (e.event as { trialId: string }).trialId)).toEqual([a, b, b]);
+    // An ended stream answers null for its appends and leaves the others alone.
+    await endSweepEvents(redis, prefix, s2, finished(s2));
+    const after = await appendManySweepEvents(redis, prefix, [{ sweepId: s2, events: [running(s2, c)] }, { sweepId: s1, events: [running(s1, a)] }]);
+    expect(after[0]).toBeNull();
+    expect(after[1]?.ids).toHaveLength(1);
+  });
+
   it('appends in order, reads after an id exclusively, and counts each finished trial once', async () => {
     const sweepId = randomUUID();
     const [a, b] = [randomUUID(), randomUUID()];

@@ -60,21 +60,61 @@ export async function appendSweepEvents(
   events: SweepEvent[],
   finishedTrialIds: string[] = [],
 ): Promise<AppendResult | null> {
-  const k = sweepEventKeys(prefix, sweepId);
-  const out = (await redis.eval(
-    APPEND,
-    3,
-    k.stream,
-    k.finished,
-    k.end,
-    SWEEP_EVENTS.maxLen,
-    SWEEP_EVENTS.liveTtlS,
-    events.length,
-    ...events.map((e) => JSON.stringify(e)),
-    ...finishedTrialIds,
-  )) as Array<string | number> | null;
-  if (!out) return null;
-  return { ids: out.slice(0, -1).map(String), finishedTrials: Number(out.at(-1)) };
+  const [result] = await appendManySweepEvents(redis, prefix, [{ sweepId, events, finishedTrialIds }]);
+  return result ?? null;
+}
+
+export interface SweepEventsAppend {
+  sweepId: string;
+  events: SweepEvent[];
+  finishedTrialIds?: string[];
+}
+
+/**
+ * appendSweepEvents for several appends (of any sweeps) in one pipeline: one round trip for
+ * the events of every trial a worker runs at once. The appends of one sweep go in one script
+ * call, in order; each answer carries its own event ids and the sweep's count after the call.
+ */
+export async function appendManySweepEvents(redis: Redis, prefix: string, appends: SweepEventsAppend[]): Promise<Array<AppendResult | null>> {
+  const bySweep = new Map<string, number[]>();
+  appends.forEach((a, i) => bySweep.set(a.sweepId, [...(bySweep.get(a.sweepId) ?? []), i]));
+  const groups = [...bySweep].map(([sweepId, indexes]) => ({
+    sweepId,
+    indexes,
+    events: indexes.flatMap((i) => appends[i]!.events),
+    finishedTrialIds: indexes.flatMap((i) => appends[i]!.finishedTrialIds ?? []),
+  }));
+  const pipeline = redis.pipeline();
+  for (const { sweepId, events, finishedTrialIds } of groups) {
+    const k = sweepEventKeys(prefix, sweepId);
+    pipeline.eval(
+      APPEND,
+      3,
+      k.stream,
+      k.finished,
+      k.end,
+      SWEEP_EVENTS.maxLen,
+      SWEEP_EVENTS.liveTtlS,
+      events.length,
+      ...events.map((e) => JSON.stringify(e)),
+      ...finishedTrialIds,
+    );
+  }
+  const replies = (await pipeline.exec()) ?? [];
+  const results = new Array<AppendResult | null>(appends.length).fill(null);
+  groups.forEach((group, g) => {
+    const [err, reply] = replies[g] ?? [null, null];
+    if (err) throw err;
+    const out = reply as Array<string | number> | null;
+    if (!out) return;
+    let at = 0;
+    for (const i of group.indexes) {
+      const n = appends[i]!.events.length;
+      results[i] = { ids: out.slice(at, at + n).map(String), finishedTrials: Number(out.at(-1)) };
+      at += n;
+    }
+  });
+  return results;
 }
 
 /** Appends `sweep.finished` unless the stream has ended already; returns its id or null. */
@@ -150,8 +190,10 @@ export async function appendFinishedTrials(
   trialIds: string[],
   totalTrials: number,
   finalEvent: () => Promise<SweepFinishedEvent | null>,
+  /** A batching appender (a worker running many trials passes one); by default, one call. */
+  append: (a: SweepEventsAppend) => Promise<AppendResult | null> = (a) => appendSweepEvents(redis, prefix, a.sweepId, a.events, a.finishedTrialIds),
 ): Promise<{ ended: boolean }> {
-  const appended = await appendSweepEvents(redis, prefix, sweepId, events, trialIds);
+  const appended = await append({ sweepId, events, finishedTrialIds: trialIds });
   if (!appended || appended.finishedTrials < totalTrials) return { ended: false };
   const final = await finalEvent();
   return { ended: final !== null && (await endSweepEvents(redis, prefix, sweepId, final)) !== null };
