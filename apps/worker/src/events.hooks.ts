@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import { LEADERBOARD_EVENT_TOP, type SweepFinishedEvent, type SweepEvent } from '@lrsweep/contracts';
 import { getSweep, leaderboard, type Leaderboard, type PrismaClient } from '@lrsweep/db';
-import { appendFinishedTrials, appendSweepEvents } from '@lrsweep/queue';
+import { appendFinishedTrials, appendManySweepEvents, type SweepEventsAppend } from '@lrsweep/queue';
+import { coalesce } from './coalesce.ts';
 import type { TrialHooks } from './trial-hooks.ts';
 
 export interface EventsHooksOptions {
@@ -48,10 +49,12 @@ export function createEventsHooks({ redis, prefix, db, worker }: EventsHooksOpti
     }
     await connecting;
   };
-  const append = async (sweepId: string, events: SweepEvent[]) => {
+  // The events of every trial this process runs at once go out in one pipeline.
+  const batched = coalesce(async (appends: SweepEventsAppend[]) => {
     await ready();
-    return appendSweepEvents(redis, prefix, sweepId, events);
-  };
+    return appendManySweepEvents(redis, prefix, appends);
+  });
+  const append = (sweepId: string, events: SweepEvent[]) => batched({ sweepId, events });
   const totals = new Map<string, number>();
   // A leaderboard after every completion is what a person watching wants, but on a sweep of
   // thousands of trials it costs a ranking query per trial: there, at most one a second.
@@ -91,7 +94,7 @@ export function createEventsHooks({ redis, prefix, db, worker }: EventsHooksOpti
         if (board) events.push({ type: 'leaderboard', sweepId, ...boardEvent(board), at: at() });
       }
       await ready();
-      await appendFinishedTrials(redis, prefix, sweepId, events, [trialId], await totalOf(sweepId), () => sweepFinishedEvent(db, sweepId));
+      await appendFinishedTrials(redis, prefix, sweepId, events, [trialId], await totalOf(sweepId), () => sweepFinishedEvent(db, sweepId), batched);
     },
   };
 }

@@ -38,7 +38,7 @@ export function workerMetrics(worker: Worker): Registry {
 
   worker.on('progress', (_job, progress) => {
     if (!isTrialProgress(progress)) return;
-    if (progress.epochSeconds !== undefined) epochSeconds.observe(progress.epochSeconds);
+    for (const seconds of progress.epochSeconds ?? []) epochSeconds.observe(seconds);
     if (progress.samplesPerSecond !== undefined) samplesPerSecond.set(progress.samplesPerSecond);
     if (progress.finished) {
       finished.inc({ state: progress.finished.state });

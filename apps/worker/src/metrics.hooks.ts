@@ -3,18 +3,20 @@ import { getSweep, type PrismaClient } from '@lrsweep/db';
 import type { TrialHooks, TrialResult } from './trial-hooks.ts';
 
 /**
- * What a trial reports to its worker's parent process. Trials train in a sandboxed child
- * process, but `/metrics` is served by the parent (it outlives children and is the one place
- * to aggregate), so these hooks run in the child and send their figures through BullMQ's job
- * progress: the child's `job.updateProgress` reaches the parent Worker as a 'progress' event.
- * `epoch`/`epochs` are kept so the job's progress still reads as epochs done.
+ * What a trial reports to its worker's process: `/metrics` (metrics-server.ts) and the worker
+ * registry (registry.ts) read it. Trials may train in a sandboxed child process, while both
+ * live in the parent (it outlives children and is the one place to aggregate), so the report
+ * travels as BullMQ job progress: `job.updateProgress` reaches the parent Worker as a
+ * 'progress' event. `epoch`/`epochs` are kept so the job's progress still reads as epochs done.
  */
 export interface TrialProgress {
   /** Epochs done. */
   epoch: number;
   epochs: number;
-  /** The epoch that just ended: wall seconds, and training samples per second over them. */
-  epochSeconds?: number;
+  backend?: string;
+  /** Wall seconds of each epoch that ended since the last report. */
+  epochSeconds?: number[];
+  /** Training samples per second over the last epoch. */
   samplesPerSecond?: number;
   /** Sent once, when the attempt ends with a final state. */
   finished?: { state: Exclude<TrialResult['state'], 'skipped'>; seconds: number };
@@ -23,6 +25,13 @@ export interface TrialProgress {
 export function isTrialProgress(value: unknown): value is TrialProgress {
   return typeof value === 'object' && value !== null && typeof (value as TrialProgress).epoch === 'number';
 }
+
+/**
+ * A report costs a Redis script call; a worker passing hundreds of short trials a second
+ * would spend more on reports than on trials. Epochs are reported at most this often per
+ * trial (their durations are kept and sent with the next report); the final one always goes.
+ */
+export const PROGRESS_INTERVAL_MS = 1_000;
 
 /**
  * Returns a factory of per-job hooks (each job reports through its own `job.updateProgress`);
@@ -45,19 +54,39 @@ export function createMetricsHooks(db: PrismaClient): (report: (progress: TrialP
 
   return (report) => {
     let startedAt = Date.now();
+    let reportedAt = Date.now();
+    let backend: string | undefined;
     let done = { epoch: 0, epochs: 0 };
+    let pending: number[] = [];
+    let samplesPerSecond: number | undefined;
+    const send = async (extra: Partial<TrialProgress> = {}) => {
+      reportedAt = Date.now();
+      const epochSeconds = pending;
+      pending = [];
+      await report({
+        ...done,
+        ...(backend ? { backend } : {}),
+        ...(epochSeconds.length ? { epochSeconds } : {}),
+        ...(samplesPerSecond !== undefined ? { samplesPerSecond } : {}),
+        ...extra,
+      });
+    };
     return {
-      started() {
+      started(trial) {
         startedAt = Date.now();
+        reportedAt = startedAt;
+        backend = trial.backend;
       },
       async epoch({ sweepId }, row, epochs) {
         done = { epoch: row.epoch + 1, epochs };
+        pending.push(row.seconds);
         const n = await trainSamples(sweepId).catch(() => undefined);
-        await report({ ...done, epochSeconds: row.seconds, ...(n && row.seconds > 0 ? { samplesPerSecond: n / row.seconds } : {}) });
+        if (n && row.seconds > 0) samplesPerSecond = n / row.seconds;
+        if (Date.now() - reportedAt >= PROGRESS_INTERVAL_MS) await send();
       },
       async finished(_trial, result) {
         if (result.state === 'skipped') return;
-        await report({ ...done, finished: { state: result.state, seconds: (Date.now() - startedAt) / 1000 } });
+        await send({ finished: { state: result.state, seconds: (Date.now() - startedAt) / 1000 } });
       },
     };
   };

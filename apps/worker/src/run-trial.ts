@@ -1,18 +1,18 @@
 import type { CreateSweepBody, Metric } from '@lrsweep/contracts';
 import type { Config, Logger } from '@lrsweep/config';
-import { claimTrial, finishTrial, recordEpochWithCheckpoint, releaseTrial, settleSweepStatus, type PrismaClient, type SweepStatus } from '@lrsweep/db';
-import { DATASET_SIZES, train, type Checkpoint, type EpochRow, type TrainTask } from '@lrsweep/trainer';
+import type { SweepStatus } from '@lrsweep/db';
+import { train, type Checkpoint, type EpochRow, type TrainTask } from '@lrsweep/trainer';
 import type { ScheduleSpec } from '@lrsweep/schedules';
 import { withRetry } from './with-retry.ts';
 import type { TrialHooks, TrialRef, TrialResult } from './trial-hooks.ts';
+import type { TrialStore } from './trial-store.ts';
 
 export interface TrialContext {
-  db: PrismaClient;
+  /** Postgres, batched across the trials this process runs at once. */
+  store: TrialStore;
   config: Readonly<Config>;
   logger: Logger;
   backend: { name: string; version: string };
-  /** Reports progress to the queue (BullMQ job progress); the worker registry reads the speed and backend. */
-  progress: (value: { epoch: number; epochs: number; samplesPerSecond: number | null; backend: string }) => Promise<void>;
   hooks?: TrialHooks[];
   /**
    * Aborted when the worker shuts down: the trial stops after the epoch in progress (written
@@ -48,8 +48,8 @@ function isConfigError(err: unknown): boolean {
  * each epoch boundary and records the outcome. Throws only for failures worth a retry.
  */
 export async function runTrial(trialId: string, ctx: TrialContext, lastAttempt: boolean): Promise<TrialResult> {
-  const { db, config, backend } = ctx;
-  const claimed = await withRetry('claim', () => claimTrial(db, trialId, { worker: config.workerName, backend: backend.name }));
+  const { store, config, backend } = ctx;
+  const claimed = await withRetry('claim', () => store.claim(trialId, backend.name));
   if (!claimed) return { state: 'skipped', detail: 'trial is finished, cancelled or unknown' };
   const log = ctx.logger.child({ sweepId: claimed.sweepId, trialId });
   const spec = claimed.sweep.spec as unknown as CreateSweepBody;
@@ -74,10 +74,8 @@ export async function runTrial(trialId: string, ctx: TrialContext, lastAttempt: 
         // Epoch, checkpoint and cancel check in one statement: a kill at any instant leaves the
         // epoch and the checkpoint to resume after it together, or neither.
         const epochRow = { epoch: row.epoch, lr: row.lr, trainLoss: row.train_loss, valLoss: row.val_loss, valAcc: row.val_acc, seconds: row.seconds };
-        const written = await withRetry('epoch', () => recordEpochWithCheckpoint(db, trialId, epochRow, (checkpoint ?? null) as never), retry('epoch'));
+        const written = await withRetry('epoch', () => store.recordEpoch({ trialId, row: epochRow, checkpoint: (checkpoint ?? null) as never }), retry('epoch'));
         cancelled = written?.cancelled ?? false;
-        const samplesPerSecond = row.seconds > 0 ? DATASET_SIZES[task.dataset].train / row.seconds : null;
-        await ctx.progress({ epoch: row.epoch + 1, epochs: task.epochs, samplesPerSecond, backend: backend.name }).catch(() => {});
         await callHooks(ctx, log, (h) => h.epoch?.(ref, row, task.epochs));
       },
       shouldStop: () => cancelled || ctx.handBack?.aborted === true,
@@ -85,25 +83,25 @@ export async function runTrial(trialId: string, ctx: TrialContext, lastAttempt: 
     const seconds = (Date.now() - started) / 1000;
     let result: TrialResult;
     if (outcome?.status === 'stopped' && !cancelled) {
-      await withRetry('release', () => releaseTrial(db, trialId), retry('release'));
+      await withRetry('release', () => store.release(trialId), retry('release'));
       log.info({ epoch: outcome.epoch }, 'trial handed back at shutdown; it resumes from its checkpoint elsewhere');
       return HANDED_BACK;
     }
     if (!outcome || outcome.status === 'stopped') {
-      await withRetry('finish', () => finishTrial(db, trialId, { state: 'cancelled', seconds }));
+      await withRetry('finish', () => store.finish(trialId, { state: 'cancelled', seconds }));
       result = { state: 'cancelled' };
     } else if (outcome.status === 'diverged') {
-      await withRetry('finish', () => finishTrial(db, trialId, { state: 'diverged', divergedEpoch: outcome.epoch, error: outcome.reason, seconds }));
+      await withRetry('finish', () => store.finish(trialId, { state: 'diverged', divergedEpoch: outcome.epoch, error: outcome.reason, seconds }));
       result = { state: 'diverged', detail: outcome.reason };
     } else {
       const f = outcome.final;
       const objective = f[claimed.sweep.objectiveMetric as Metric];
       await withRetry('finish', () =>
-        finishTrial(db, trialId, { state: 'completed', finalTrainLoss: f.train_loss, finalValLoss: f.val_loss, finalValAcc: f.val_acc, objective, seconds }),
+        store.finish(trialId, { state: 'completed', finalTrainLoss: f.train_loss, finalValLoss: f.val_loss, finalValAcc: f.val_acc, objective, seconds }),
       );
       result = { state: 'completed' };
     }
-    const status = await withRetry('sweep status', () => settleSweepStatus(db, claimed.sweepId));
+    const status = await withRetry('sweep status', () => store.settle(claimed.sweepId));
     await finished(result, status);
     log.info({ state: result.state, seconds }, 'trial finished');
     return result;
@@ -111,8 +109,8 @@ export async function runTrial(trialId: string, ctx: TrialContext, lastAttempt: 
     const message = (err as Error).message ?? String(err);
     if (isConfigError(err) || lastAttempt) {
       log.error({ err: message }, 'trial failed');
-      await withRetry('finish', () => finishTrial(db, trialId, { state: 'failed', error: message, seconds: (Date.now() - started) / 1000 }));
-      const status = await withRetry('sweep status', () => settleSweepStatus(db, claimed.sweepId));
+      await withRetry('finish', () => store.finish(trialId, { state: 'failed', error: message, seconds: (Date.now() - started) / 1000 }));
+      const status = await withRetry('sweep status', () => store.settle(claimed.sweepId));
       await finished({ state: 'failed', detail: message }, status);
       if (isConfigError(err)) return { state: 'failed', detail: message };
     } else {
