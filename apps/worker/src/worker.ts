@@ -6,8 +6,18 @@ import { startRegistry } from './registry.ts';
 import { startMetricsServer, workerMetrics } from './metrics-server.ts';
 import { loadWorkerConfig } from './worker-config.ts';
 import { startExternalWorkers } from './external/external-workers.ts';
+import { createTrialProcessor } from './trial-processor.ts';
 
 const processorFile = fileURLToPath(new URL('./trial.processor.ts', import.meta.url));
+
+/**
+ * Backends that never block the thread (the no-op one only sleeps) train in the worker's own
+ * process: no child per unit of concurrency, and the jobs running at once share one database
+ * pool and batch their writes. Every other backend trains in sandboxed children.
+ */
+export function trainsInProcess(backend: string | undefined): boolean {
+  return backend === 'noop';
+}
 
 /**
  * Boots one worker process: checks Postgres and Redis, then takes trial jobs and hands each
@@ -25,7 +35,8 @@ export async function startWorker(options: { gpu?: number; trainerFlags?: string
   process.env.LRSWEEP_WORKER_NAME = config.workerName;
 
   const connection = createRedis(config.redisUrl, 'worker');
-  const worker = new Worker(QUEUES.trials, processorFile, {
+  const inProcess = trainsInProcess(config.backend) ? createTrialProcessor(config, logger, { poolSize: Math.min(10, config.workerConcurrency) }) : undefined;
+  const worker = new Worker(QUEUES.trials, inProcess ? (job, token, signal) => inProcess.process(job, token, signal) : processorFile, {
     connection,
     prefix: config.queuePrefix,
     concurrency: config.workerConcurrency,
@@ -67,9 +78,10 @@ export async function startWorker(options: { gpu?: number; trainerFlags?: string
         await closing.finally(() => clearInterval(again));
       },
     ],
+    ['trial processor', async () => inProcess?.close()],
     ['registry', () => registry.stop()],
     ['metrics', async () => metrics?.close()],
     ['redis', () => Promise.all([connection.quit(), registryRedis.quit()])],
   ]);
-  logger.info({ redis: redactUrl(config.redisUrl), concurrency: config.workerConcurrency, gpu: options.gpu }, 'worker ready for trials');
+  logger.info({ redis: redactUrl(config.redisUrl), concurrency: config.workerConcurrency, gpu: options.gpu, sandboxed: !inProcess }, 'worker ready for trials');
 }

@@ -116,7 +116,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     maxTrials: integer(env, 'LRSWEEP_MAX_TRIALS', 10_000, 1, 1_000_000),
     backend: env.LRSWEEP_BACKEND || undefined,
     noopEpochMs: integer(env, 'LRSWEEP_NOOP_EPOCH_MS', 0, 0, 3_600_000),
-    workerConcurrency: integer(env, 'LRSWEEP_WORKER_CONCURRENCY', 1, 1, 64),
+    workerConcurrency: integer(env, 'LRSWEEP_WORKER_CONCURRENCY', 1, 1, 256),
     workerName: env.LRSWEEP_WORKER_NAME || `${hostname()}:${process.pid}`,
     auth: authSetting(env),
     rateLimitMax: integer(env, 'LRSWEEP_RATE_LIMIT', 600, 0, 1_000_000),
