@@ -50,7 +50,7 @@ export async function leaderboard(db: DbClient, sweepId: string, project?: strin
              avg(objective) AS mean,
              coalesce(stddev_samp(objective), 0) AS std,
              count(*)::int AS n,
-             array_agg(id::text ORDER BY seed, "index") AS trials,
+             json_agg(id ORDER BY seed, "index") AS trials,
              min("index") AS first
         FROM "Trial"
        WHERE "sweepId" = ${sweepId}::uuid AND state = 'completed' AND objective IS NOT NULL

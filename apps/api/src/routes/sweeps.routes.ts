@@ -123,10 +123,11 @@ export const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/sweeps/:id/leaderboard',
     { schema: { summary: 'Schedules ranked by the mean final objective over seeds', params: IdParams, response: { 200: Leaderboard, ...errors } } },
-    async (request) => {
-      const board = await cachedLeaderboard(`${request.project}:${request.params.id}`, () => leaderboard(app.db, request.params.id, request.project));
-      if (!board) throw notFound('sweep', request.params.id);
-      return leaderboardView(board);
+    async (request, reply) => {
+      const cached = await cachedLeaderboard(`${request.project}:${request.params.id}`, () => leaderboard(app.db, request.params.id, request.project));
+      if (!cached) throw notFound('sweep', request.params.id);
+      // Already the response's JSON (leaderboardView): sent as it is, not serialised again.
+      return reply.type('application/json; charset=utf-8').send(cached.json() as never);
     },
   );
 
@@ -134,7 +135,7 @@ export const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/sweeps/:id/best',
     { schema: { summary: 'The best schedule so far', params: IdParams, response: { 200: Type.Intersect([LeaderboardEntry, Type.Object({ metric: Type.String(), mode: Type.String() })]), ...errors } } },
     async (request) => {
-      const board = await cachedLeaderboard(`${request.project}:${request.params.id}`, () => leaderboard(app.db, request.params.id, request.project));
+      const board = (await cachedLeaderboard(`${request.project}:${request.params.id}`, () => leaderboard(app.db, request.params.id, request.project)))?.board;
       if (!board) throw notFound('sweep', request.params.id);
       const best = leaderboardView(board).entries[0];
       if (!best) throw new ApiError('LRS_NO_RESULTS', 'no trial of this sweep has completed yet', 404);
