@@ -22,12 +22,14 @@ export interface ApiKeyView {
   name: string | null;
   /** The key's first 12 characters (`lrs_` + 8), to tell keys apart. */
   prefix: string;
+  /** May read the operator routes that show every project's data (/metrics, /admin/queues). */
+  admin: boolean;
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
 }
 
-const VIEW = { id: true, project: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true } as const;
+const VIEW = { id: true, project: true, name: true, prefix: true, admin: true, createdAt: true, lastUsedAt: true, revokedAt: true } as const;
 
 export class ApiKeyInputError extends Error {}
 
@@ -40,8 +42,14 @@ export function looksLikeApiKey(key: string): boolean {
   return KEY_PATTERN.test(key);
 }
 
-/** Creates a key for `project`. The key itself is returned once and never stored. */
-export async function createApiKey(db: DbClient, input: { project: string; name?: string }): Promise<{ key: string; apiKey: ApiKeyView }> {
+/**
+ * Creates a key for `project` (an admin one with `admin`). The key itself is returned once and
+ * never stored.
+ */
+export async function createApiKey(
+  db: DbClient,
+  input: { project: string; name?: string; admin?: boolean },
+): Promise<{ key: string; apiKey: ApiKeyView }> {
   if (!PROJECT_PATTERN.test(input.project)) {
     throw new ApiKeyInputError(`project must be 1-64 letters, digits, '.', '_' or '-' starting with a letter or digit, got '${input.project}'`);
   }
@@ -50,7 +58,14 @@ export async function createApiKey(db: DbClient, input: { project: string; name?
   }
   const key = KEY_TAG + randomBytes(32).toString('base64url');
   const apiKey = await db.apiKey.create({
-    data: { id: randomUUID(), project: input.project, name: input.name ?? null, prefix: key.slice(0, PREFIX_LENGTH), hash: sha256(key).toString('hex') },
+    data: {
+      id: randomUUID(),
+      project: input.project,
+      name: input.name ?? null,
+      prefix: key.slice(0, PREFIX_LENGTH),
+      hash: sha256(key).toString('hex'),
+      admin: input.admin ?? false,
+    },
     select: VIEW,
   });
   return { key, apiKey };
@@ -77,11 +92,11 @@ export async function revokeApiKey(db: DbClient, id: string): Promise<ApiKeyView
  * prefix and the digests compared in constant time, so response times say nothing about how
  * much of a guessed key was right.
  */
-export async function verifyApiKey(db: DbClient, key: string): Promise<{ id: string; project: string } | null> {
+export async function verifyApiKey(db: DbClient, key: string): Promise<{ id: string; project: string; admin: boolean } | null> {
   if (!looksLikeApiKey(key)) return null;
   const candidates = await db.apiKey.findMany({
     where: { prefix: key.slice(0, PREFIX_LENGTH), revokedAt: null },
-    select: { id: true, project: true, hash: true, lastUsedAt: true },
+    select: { id: true, project: true, admin: true, hash: true, lastUsedAt: true },
   });
   const digest = sha256(key);
   const match = candidates.find((c) => {
@@ -93,5 +108,5 @@ export async function verifyApiKey(db: DbClient, key: string): Promise<{ id: str
   if (!match.lastUsedAt || now - match.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db.apiKey.update({ where: { id: match.id }, data: { lastUsedAt: new Date(now) } });
   }
-  return { id: match.id, project: match.project };
+  return { id: match.id, project: match.project, admin: match.admin };
 }
