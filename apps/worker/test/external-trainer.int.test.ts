@@ -149,6 +149,10 @@ describe('a sweep trained by a script', () => {
       const id = await submit(sweep('elsewhere', { mode: 'ok' }));
       await new Promise((r) => setTimeout(r, 3_000));
       expect(await onlyTrial(id)).toMatchObject({ state: 'queued', attempts: 0 });
+      // GET /v1/queue counts it in that trainer's own queue, where it waits.
+      const queue = (await stack.app.inject({ url: '/v1/queue' })).json();
+      expect(queue.trainers.elsewhere).toMatchObject({ waiting: 1, active: 0, workers: 0 });
+      expect(queue.waiting).toBe(0);
       await createTrialQueue(stack.app.redis, stack.prefix, 'elsewhere').obliterate({ force: true });
     });
 

@@ -12,7 +12,8 @@ export const TrialJob = Type.Object(
   { additionalProperties: false },
 );
 
-export const QueueCounts = Type.Object({
+/** One BullMQ queue's jobs by state, and the workers connected to it. */
+export const QueueStateCounts = Type.Object({
   waiting: Type.Integer(),
   active: Type.Integer(),
   completed: Type.Integer(),
@@ -21,5 +22,12 @@ export const QueueCounts = Type.Object({
   workers: Type.Integer(),
 });
 
+/**
+ * The built-in trainer's queue at the top level (what KEDA scales the GPU workers on), and
+ * each external trainer's own queue (trialQueueName) under `trainers`, by trainer name.
+ */
+export const QueueCounts = Type.Intersect([QueueStateCounts, Type.Object({ trainers: Type.Record(Type.String(), QueueStateCounts) })]);
+
 export type TrialJob = Static<typeof TrialJob>;
+export type QueueStateCounts = Static<typeof QueueStateCounts>;
 export type QueueCounts = Static<typeof QueueCounts>;

@@ -1,6 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { QueueCounts, TrialJob } from '@lrsweep/contracts';
+import type { QueueStateCounts, TrialJob } from '@lrsweep/contracts';
 import { trialQueueName } from './queue-names.ts';
 
 /**
@@ -36,7 +36,7 @@ export async function removeTrialJobs(queue: Queue<TrialJob>, trialIds: string[]
   await Promise.all(trialIds.map((id) => queue.remove(id).catch(() => 0)));
 }
 
-export async function queueCounts(queue: Queue<TrialJob>): Promise<QueueCounts> {
+export async function queueCounts(queue: Queue<TrialJob>): Promise<QueueStateCounts> {
   const [counts, workers] = await Promise.all([
     queue.getJobCounts('waiting', 'prioritized', 'active', 'completed', 'failed', 'delayed'),
     queue.getWorkersCount(),

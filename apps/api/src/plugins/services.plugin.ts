@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { PrismaClient } from '@lrsweep/db';
 import type { TrialJob } from '@lrsweep/contracts';
 import type { Config } from '@lrsweep/config';
+import { createTrialQueue } from '@lrsweep/queue';
 
 export interface Services {
   db: PrismaClient;
@@ -14,7 +15,10 @@ export interface Services {
 }
 
 declare module 'fastify' {
-  interface FastifyInstance extends Services {}
+  interface FastifyInstance extends Services {
+    /** The queue of the built-in trainer (no name) or of the external trainer `trainer` (trialQueueName). */
+    trialQueueFor(trainer?: string): Queue<TrialJob>;
+  }
 }
 
 /**
@@ -26,7 +30,16 @@ export const servicesPlugin = fp<Services>(async (app, services) => {
   app.decorate('trialQueue', services.trialQueue);
   app.decorate('redis', services.redis);
   app.decorate('config', services.config);
+  // External trainers' queues, on the same producer connection, made on first use.
+  const trainerQueues = new Map<string, Queue<TrialJob>>();
+  app.decorate('trialQueueFor', (trainer?: string) => {
+    if (trainer === undefined) return services.trialQueue;
+    let queue = trainerQueues.get(trainer);
+    if (!queue) trainerQueues.set(trainer, (queue = createTrialQueue(services.redis, services.config.queuePrefix, trainer)));
+    return queue;
+  });
   app.addHook('onClose', async () => {
+    await Promise.all([...trainerQueues.values()].map((q) => q.close()));
     await services.trialQueue.close();
     await services.db.$disconnect();
     await services.redis.quit().catch(() => services.redis.disconnect());

@@ -11,10 +11,9 @@ import {
   TrialList,
   TrialListQuery,
   isExternalTask,
-  type TrialJob,
 } from '@lrsweep/contracts';
 import { type NewTrial, cancelSweep, createSweepWithTrials, getSweep, leaderboard, listSweeps, listTrials } from '@lrsweep/db';
-import { createTrialQueue, enqueueTrials, listTrainers, removeTrialJobs, type Queue } from '@lrsweep/queue';
+import { enqueueTrials, listTrainers, removeTrialJobs } from '@lrsweep/queue';
 import { ApiError, invalid, notFound } from '../errors.ts';
 import { planSweep } from '../sweeps/plan-sweep.ts';
 import { createLeaderboardCache } from '../sweeps/leaderboard-cache.ts';
@@ -39,17 +38,6 @@ const trainerOf = (body: CreateSweepBody): string | undefined => (isExternalTask
 
 export const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const cachedLeaderboard = createLeaderboardCache();
-  // One queue per external trainer (trialQueueName), on the API's producer connection.
-  const trainerQueues = new Map<string, Queue<TrialJob>>();
-  const queueFor = (trainer: string | undefined): Queue<TrialJob> => {
-    if (trainer === undefined) return app.trialQueue;
-    let queue = trainerQueues.get(trainer);
-    if (!queue) trainerQueues.set(trainer, (queue = createTrialQueue(app.redis, app.config.queuePrefix, trainer)));
-    return queue;
-  };
-  app.addHook('onClose', async () => {
-    await Promise.all([...trainerQueues.values()].map((q) => q.close()));
-  });
   // Workers advertise the trainers their operator declared; a sweep names one of those or is refused.
   const checkTrainer = async (trainer: string): Promise<void> => {
     const known = await listTrainers(app.redis, app.config.queuePrefix);
@@ -82,12 +70,12 @@ export const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await publishSweepCreated(app, { id: created.id, name: request.body.name, trials: trials.length });
       const jobs = created.trialIds.map((trialId) => ({ trialId, sweepId: created.id }));
       if (jobs.length <= ENQUEUE_INLINE_MAX) {
-        await enqueueTrials(queueFor(trainer), jobs);
+        await enqueueTrials(app.trialQueueFor(trainer), jobs);
       } else {
         // Once the trials are committed they cannot be lost: a large grid is answered now and its
         // jobs stream into Redis behind the reply; anything that fails to arrive, the
         // reconciler enqueues on its next pass.
-        void enqueueTrials(queueFor(trainer), jobs).catch((err) =>
+        void enqueueTrials(app.trialQueueFor(trainer), jobs).catch((err) =>
           request.log.warn({ sweepId: created.id, err: (err as Error).message }, 'enqueue incomplete; the reconciler will finish it'),
         );
       }
@@ -151,7 +139,7 @@ export const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!result) throw notFound('sweep', request.params.id);
       const sweep = await getSweep(app.db, request.params.id, request.project);
       if (!sweep) throw notFound('sweep', request.params.id);
-      await removeTrialJobs(queueFor(trainerOf(sweep.spec as CreateSweepBody)), result.cancelledTrialIds);
+      await removeTrialJobs(app.trialQueueFor(trainerOf(sweep.spec as CreateSweepBody)), result.cancelledTrialIds);
       await publishSweepCancelled(app, sweep.id, result, sweep.trials.total);
       return { ...sweepView(sweep), spec: sweep.spec as never };
     },
