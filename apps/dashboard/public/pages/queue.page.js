@@ -5,6 +5,7 @@ import { esc, num } from '../format.js';
 export async function queuePage(root) {
   root.innerHTML = `<h1>Queue</h1>
     <section class="tiles" id="counts"></section>
+    <div class="card" id="trainers" hidden><h2>External trainers</h2><div class="scroll"></div></div>
     <div class="card"><h2>Throughput</h2><p id="throughput">Measuring…</p></div>
     <div class="card"><h2>Workers</h2><div class="scroll" id="workers">Loading…</div></div>`;
   const samples = [];
@@ -13,6 +14,13 @@ export async function queuePage(root) {
     root.querySelector('#counts').innerHTML = ['waiting', 'active', 'delayed', 'completed', 'failed', 'workers']
       .map((k) => `<div class="tile" data-count="${k}"><b>${counts[k]}</b><span>${k}</span></div>`)
       .join('');
+    // Trials of a script trainer wait in that trainer's own queue: one row each.
+    const trainers = Object.entries(counts.trainers ?? {});
+    const keys = ['waiting', 'active', 'delayed', 'completed', 'failed', 'workers'];
+    root.querySelector('#trainers').hidden = trainers.length === 0;
+    root.querySelector('#trainers .scroll').innerHTML = `<table><thead><tr><th>trainer</th>${keys.map((k) => `<th class="num">${k}</th>`).join('')}</tr></thead><tbody>${trainers
+      .map(([name, c]) => `<tr><td>${esc(name)}</td>${keys.map((k) => `<td class="num">${c[k]}</td>`).join('')}</tr>`)
+      .join('')}</tbody></table>`;
     const done = workers.items.reduce((n, w) => n + w.trialsDone, 0);
     samples.push({ t: Date.now(), done });
     while (samples.length > 30) samples.shift();
