@@ -167,6 +167,32 @@ describe('GET /v1/sweeps/:id/events', () => {
     expect((await open(sweepId, { lastEventId: events.at(-1)!.id! })).status).toBe(204);
   });
 
+  it('tells a client resuming from a trimmed event that it missed events, then replays what is held', async () => {
+    await stack.stopWorkers();
+    const { id: sweepId } = await post(sweepBody('events-trimmed'));
+    const stream = `${stack.prefix}:events:${sweepId}`;
+    const trialId = '00000000-0000-4000-8000-00000000000a';
+    for (let epoch = 0; epoch < 4; epoch++) {
+      await redis().xadd(stream, '*', 'e', JSON.stringify({ type: 'trial.epoch', sweepId, trialId, epoch, epochs: 4, lr: 0.1, train_loss: 1, val_loss: 1, val_acc: 0.5, seconds: 0.1, at: new Date().toISOString() }));
+    }
+    const ids = (await redis().xrange(stream, '-', '+')).map(([id]) => id); // sweep.created + 4 epochs
+    await redis().xtrim(stream, 'MAXLEN', 2); // as the length cap would, much later
+
+    const controller = new AbortController();
+    const got = await collect(await open(sweepId, { lastEventId: ids[0]!, signal: controller.signal }), (e) => e.id === ids.at(-1));
+    controller.abort();
+    expect(got.map((e) => e.type)).toEqual(['events.missed', 'trial.epoch', 'trial.epoch']);
+    expect(got[0]).toMatchObject({ id: undefined, data: { type: 'events.missed', sweepId, after: ids[0], oldest: ids[3] } });
+    expect(got.slice(1).map((e) => e.id)).toEqual(ids.slice(3));
+
+    // Resuming from an event still held misses nothing, and says nothing.
+    const again = new AbortController();
+    const held = await collect(await open(sweepId, { lastEventId: ids[3]!, signal: again.signal }), (e) => e.id === ids.at(-1));
+    again.abort();
+    expect(held.map((e) => e.type)).toEqual(['trial.epoch']);
+    await stack.app.inject({ method: 'POST', url: `/v1/sweeps/${sweepId}/cancel` });
+  });
+
   it('releases its Redis reader when the client goes away, and app.close() ends open streams', async () => {
     const redis = new Redis(stack.app.config.redisUrl);
     const readers = async () => String(await redis.client('LIST')).split('\n').filter((l) => l.includes(`name=${stack.prefix}:events`)).length;

@@ -78,6 +78,19 @@ export const SweepFinishedEvent = Type.Object({
   at,
 });
 
+/**
+ * Sent (never stored) at the start of a resumed stream when the Last-Event-ID is older than
+ * the oldest event the stream still holds: events in between were trimmed away, so the
+ * client should re-read the sweep's REST resources instead of trusting its replay.
+ */
+export const EventsMissedEvent = Type.Object({
+  type: Type.Literal('events.missed'),
+  sweepId,
+  after: Type.String({ description: 'the Last-Event-ID the client sent' }),
+  oldest: Type.String({ description: 'the oldest event id the stream still holds; the replay starts there' }),
+  at,
+});
+
 export const SweepEvent = Type.Union([SweepCreatedEvent, TrialStateEvent, TrialEpochEvent, LeaderboardEvent, SweepCancelledEvent, SweepFinishedEvent]);
 
 export const SWEEP_EVENT_TYPES = ['sweep.created', 'trial.state', 'trial.epoch', 'leaderboard', 'sweep.cancelled', 'sweep.finished'] as const;
@@ -88,4 +101,5 @@ export type SweepEvent = Static<typeof SweepEvent>;
 export type SweepEventType = SweepEvent['type'];
 export type TrialStateEvent = Static<typeof TrialStateEvent>;
 export type TrialEpochEvent = Static<typeof TrialEpochEvent>;
+export type EventsMissedEvent = Static<typeof EventsMissedEvent>;
 export type SweepFinishedEvent = Static<typeof SweepFinishedEvent>;

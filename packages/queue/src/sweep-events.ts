@@ -124,6 +124,12 @@ export async function endSweepEvents(redis: Redis, prefix: string, sweepId: stri
   return id === null ? null : String(id);
 }
 
+/** The id of the oldest event the sweep's stream still holds (older ones are trimmed), or null. */
+export async function oldestSweepEventId(redis: Redis, prefix: string, sweepId: string): Promise<string | null> {
+  const first = (await redis.xrange(sweepEventKeys(prefix, sweepId).stream, '-', '+', 'COUNT', 1)) as Array<[string, string[]]>;
+  return first[0]?.[0] ?? null;
+}
+
 /** Whether the sweep's stream exists, and the id of its final event once it has one. */
 export async function sweepEventsState(redis: Redis, prefix: string, sweepId: string): Promise<{ exists: boolean; endId: string | null }> {
   const k = sweepEventKeys(prefix, sweepId);

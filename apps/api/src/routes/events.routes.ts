@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { ErrorBody, LEADERBOARD_EVENT_TOP, type SweepEvent, type SweepFinishedEvent } from '@lrsweep/contracts';
+import { ErrorBody, LEADERBOARD_EVENT_TOP, type EventsMissedEvent, type SweepEvent, type SweepFinishedEvent } from '@lrsweep/contracts';
 import { getSweep, leaderboard, type CancelSweepResult } from '@lrsweep/db';
-import { appendFinishedTrials, appendSweepEvents, compareStreamIds, isStreamId, readSweepEvents, sweepEventsState } from '@lrsweep/queue';
+import { appendFinishedTrials, appendSweepEvents, compareStreamIds, isStreamId, oldestSweepEventId, readSweepEvents, sweepEventsState } from '@lrsweep/queue';
 import { invalid, notFound } from '../errors.ts';
 import { leaderboardView } from '../views.ts';
 
@@ -31,7 +31,8 @@ export const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/sweeps/:id/events',
     {
       schema: {
-        summary: "A sweep's live events (text/event-stream); send Last-Event-ID to resume after an event",
+        summary:
+          "A sweep's live events (text/event-stream); send Last-Event-ID to resume after an event. An `events.missed` event first means events after it were trimmed: re-read the REST resources",
         params: IdParams,
         response: { 204: Type.Null({ description: 'the stream has ended: nothing after Last-Event-ID' }), 400: ErrorBody, 404: ErrorBody },
       },
@@ -80,6 +81,13 @@ export const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
       await send('retry: 2000\n\n');
       try {
+        // The stream is capped (SWEEP_EVENTS.maxLen): a client resuming from an event trimmed
+        // since is told so, without an id, so that its next reconnect still resumes where it is.
+        const oldest = lastEventId === undefined ? null : await oldestSweepEventId(app.redis, prefix, sweepId);
+        if (oldest !== null && compareStreamIds(oldest, after) > 0) {
+          const missed: EventsMissedEvent = { type: 'events.missed', sweepId, after, oldest, at: at() };
+          await send(`event: ${missed.type}\ndata: ${JSON.stringify(missed)}\n\n`);
+        }
         await reader.connect();
         let cursor = after;
         while (!closed) {

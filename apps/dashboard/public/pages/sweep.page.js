@@ -126,7 +126,8 @@ export async function sweepPage(root, sweepId) {
     }
     redraw();
   });
-  for (const type of ['trial.state', 'leaderboard', 'sweep.cancelled']) events.addEventListener(type, refresh);
+  // events.missed: the stream trimmed what this page had not seen yet; the REST reads catch it up.
+  for (const type of ['trial.state', 'leaderboard', 'sweep.cancelled', 'events.missed']) events.addEventListener(type, refresh);
   events.addEventListener('sweep.finished', () => {
     events.close();
     live.textContent = 'finished';
