@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, revokeApiKey } from '@lrsweep/db';
+import { registryTtlMs, startHeartbeat } from '@lrsweep/queue';
 import { startStack, type Stack } from './stack.ts';
 
 // API keys: who may call, and what each key sees. Auth is on as it is on a public address.
@@ -23,10 +24,12 @@ const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 let stack: Stack;
 let alpha: string;
 let beta: string;
+let operator: string;
 beforeAll(async () => {
   stack = await startStack({ auth: 'required', env: { LRSWEEP_RATE_LIMIT: String(RATE_LIMIT) } });
   alpha = (await createApiKey(stack.db, { project: 'alpha' })).key;
   beta = (await createApiKey(stack.db, { project: 'beta' })).key;
+  operator = (await createApiKey(stack.db, { project: 'ops', admin: true })).key;
 });
 afterAll(async () => {
   await stack?.stop();
@@ -81,6 +84,82 @@ describe('without a valid key', () => {
   it('keeps the probes open', async () => {
     expect((await stack.app.inject({ url: '/healthz' })).statusCode).toBe(200);
     expect((await stack.app.inject({ url: '/readyz' })).json()).toEqual({ ok: true, postgres: true, redis: true });
+  });
+});
+
+describe('admin routes', () => {
+  const cookieOf = (key: string) => ({ cookie: `lrsweep_admin=${key}` });
+
+  it.each(['/metrics', '/admin/queues', '/admin/queues/api/queues'])("refuses a project key on %s, which shows every project's data", async (url) => {
+    const res = await stack.app.inject({ url, headers: bearer(alpha) });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error).toMatchObject({ code: 'LRS_FORBIDDEN', message: expect.stringMatching(/needs an admin key \(lrsweep keys create --project P --admin\)/) });
+  });
+
+  it.each(['/metrics', '/admin/queues'])('serves %s to an admin key', async (url) => {
+    const res = await stack.app.inject({ url, headers: bearer(operator) });
+    expect(res.statusCode, res.body).toBe(200);
+  });
+
+  it('swaps ?key= on Bull Board for a cookie that opens Bull Board and nothing else', async () => {
+    const res = await stack.app.inject({ url: `/admin/queues?key=${operator}&status=latest` });
+    expect(res.statusCode, res.body).toBe(302);
+    expect(res.headers.location).toBe('/admin/queues?status=latest');
+    const setCookie = String(res.headers['set-cookie']);
+    expect(setCookie).toMatch(new RegExp(`^lrsweep_admin=${operator};`));
+    expect(setCookie).toContain('HttpOnly');
+    expect(setCookie).toContain('SameSite=Strict');
+    expect(setCookie).toContain('Path=/admin/queues');
+    expect(setCookie).not.toContain('Secure');
+
+    // The page, then the XHR call it makes, with the cookie alone.
+    expect((await stack.app.inject({ url: '/admin/queues', headers: cookieOf(operator) })).statusCode).toBe(200);
+    const api = await stack.app.inject({ url: '/admin/queues/api/queues', headers: cookieOf(operator) });
+    expect(api.statusCode, api.body).toBe(200);
+    // The cookie is Bull Board's: any other route still wants the header.
+    expect((await stack.app.inject({ url: '/v1/sweeps', headers: cookieOf(operator) })).statusCode).toBe(401);
+  });
+
+  it('refuses a project key in the query or the cookie, and sets no cookie for it', async () => {
+    const viaQuery = await stack.app.inject({ url: `/admin/queues?key=${alpha}` });
+    expect(viaQuery.statusCode).toBe(403);
+    expect(viaQuery.headers['set-cookie']).toBeUndefined();
+    const viaCookie = await stack.app.inject({ url: '/admin/queues', headers: cookieOf(alpha) });
+    expect(viaCookie.statusCode).toBe(403);
+    expect(viaCookie.json().error.code).toBe('LRS_FORBIDDEN');
+    expect((await stack.app.inject({ url: `/admin/queues?key=lrs_${'C'.repeat(43)}` })).statusCode).toBe(401);
+  });
+
+  it("lists every worker to a project key but only its own project's current trials", async () => {
+    // Its own project, so the sweeps the 'projects' tests count stay alpha's one.
+    const delta = (await createApiKey(stack.db, { project: 'delta' })).key;
+    const created = await stack.app.inject({ method: 'POST', url: '/v1/sweeps', headers: bearer(delta), payload: sweep });
+    expect(created.statusCode, created.body).toBe(201);
+    const trials = (await stack.db.trial.findMany({ where: { sweepId: created.json().id }, select: { id: true } })).map((t) => t.id);
+    const elsewhere = '11111111-1111-4111-8111-111111111111';
+    const now = new Date().toISOString();
+    // A registry entry as a worker writes it, without running one.
+    const heartbeat = startHeartbeat(
+      stack.app.redis,
+      stack.prefix,
+      { id: 'w-auth', host: 'test', pid: 1, gpu: null, backend: 'noop', currentTrials: [...trials, elsewhere], trialsDone: 0, samplesPerSecond: null, startedAt: now, lastSeenAt: now },
+      registryTtlMs(30_000),
+      (err) => {
+        throw err;
+      },
+    );
+    try {
+      const currentTrials = async (key: string) => {
+        const res = await stack.app.inject({ url: '/v1/workers', headers: bearer(key) });
+        expect(res.statusCode, res.body).toBe(200);
+        return res.json().items.find((w: { id: string }) => w.id === 'w-auth')?.currentTrials;
+      };
+      await expect.poll(() => currentTrials(operator)).toEqual([...trials, elsewhere]);
+      expect(await currentTrials(delta)).toEqual(trials);
+      expect(await currentTrials(beta)).toEqual([]);
+    } finally {
+      await heartbeat.stop();
+    }
   });
 });
 
@@ -178,12 +257,22 @@ describe('lrsweep keys', () => {
     const listed = (await cli('list', '--project', 'gamma')).stdout;
     expect(listed).toContain(key.slice(0, 12));
     expect(listed).not.toContain(key.slice(12));
-    const id = /^([0-9a-f-]{36})\s+gamma\s+ci\s/m.exec(listed)?.[1];
+    const id = /^([0-9a-f-]{36})\s+gamma\s+ci\s+\S+\s+-\s/m.exec(listed)?.[1];
     expect(id, listed).toBeDefined();
 
     expect((await cli('revoke', id!)).stdout).toMatch(/revoked key/);
     expect((await stack.app.inject({ url: '/v1/sweeps', headers: bearer(key) })).statusCode).toBe(401);
     expect((await cli('list', '--project', 'gamma')).stdout).not.toContain(id!);
+  });
+
+  it('creates an admin key with --admin, which opens /metrics and is listed as one', async () => {
+    const created = await cli('create', '--project', 'ops', '--name', 'prometheus', '--admin');
+    const key = created.stdout.trim();
+    expect(created.stderr).toMatch(/created admin key/);
+    expect((await stack.app.inject({ url: '/metrics', headers: bearer(key) })).statusCode).toBe(200);
+    const listed = (await cli('list', '--project', 'ops')).stdout;
+    expect(listed).toMatch(/^ID\s+PROJECT\s+NAME\s+PREFIX\s+ADMIN\s/m);
+    expect(listed).toMatch(new RegExp(`\\sprometheus\\s+${key.slice(0, 12)}…\\s+yes\\s`));
   });
 
   it('refuses a create without a project', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authRequired, isLoopbackHost } from './auth-mode.ts';
+import { adminCookie, authRequired, cookieValue, isAdminRoute, isBullBoardRoute, isLoopbackHost } from './auth-mode.ts';
 import { bearerToken } from './bearer-token.ts';
 
 describe('isLoopbackHost', () => {
@@ -27,5 +27,44 @@ describe('bearerToken', () => {
   });
   it.each([undefined, '', 'Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', 'lrs_abc', 'Bearer a b', ['Bearer x', 'Bearer y']])('refuses %j', (header) => {
     expect(bearerToken(header as string | undefined)).toBeUndefined();
+  });
+});
+
+describe('isAdminRoute', () => {
+  it.each([
+    ['/metrics', '/metrics'],
+    ['/admin/queues', '/admin/queues'],
+    ['/admin/queues/', '/admin/queues/'],
+    ['/admin/queues/api/queues', '/admin/queues/api/queues'],
+    ['/admin/queues/static/*', '/admin/queues/static/js/main.js'],
+    // No route matched: the path decides, so Bull Board's 404s are not a way around it.
+    [undefined, '/admin/queues/no/such/page'],
+  ])('%s (%s) needs an admin key', (route, path) => {
+    expect(isAdminRoute(route, path)).toBe(true);
+  });
+  it.each([
+    ['/v1/workers', '/v1/workers'],
+    ['/v1/sweeps', '/v1/sweeps'],
+    ['/admin/queuesx', '/admin/queuesx'],
+    [undefined, '/metricsx'],
+  ])('%s (%s) does not', (route, path) => {
+    expect(isAdminRoute(route, path)).toBe(false);
+  });
+  it('takes the cookie on Bull Board only', () => {
+    expect(isBullBoardRoute('/admin/queues/api/queues', '/admin/queues/api/queues')).toBe(true);
+    expect(isBullBoardRoute('/metrics', '/metrics')).toBe(false);
+  });
+});
+
+describe('admin cookie', () => {
+  it('is HttpOnly, SameSite=Strict, for Bull Board only, and Secure over https', () => {
+    expect(adminCookie('lrs_k', false)).toBe('lrsweep_admin=lrs_k; Path=/admin/queues; HttpOnly; SameSite=Strict');
+    expect(adminCookie('lrs_k', true)).toBe('lrsweep_admin=lrs_k; Path=/admin/queues; HttpOnly; SameSite=Strict; Secure');
+  });
+  it('is read from a Cookie header among others', () => {
+    expect(cookieValue('a=1; lrsweep_admin=lrs_k; b=2', 'lrsweep_admin')).toBe('lrs_k');
+    expect(cookieValue('lrsweep_admin="lrs_k"', 'lrsweep_admin')).toBe('lrs_k');
+    expect(cookieValue('x_lrsweep_admin=lrs_k; flag', 'lrsweep_admin')).toBeUndefined();
+    expect(cookieValue(undefined, 'lrsweep_admin')).toBeUndefined();
   });
 });

@@ -7,20 +7,23 @@ import { CliError } from '../cli-error.ts';
 
 const HELP = `usage: lrsweep keys <create|list|revoke> [options]
 
-  lrsweep keys create --project P [--name N]   make a key for project P; it is printed once, only here
+  lrsweep keys create --project P [--name N] [--admin]
+                                               make a key for project P; it is printed once, only here
   lrsweep keys list [--project P] [--all]      keys (--all: revoked ones too); never the keys themselves
   lrsweep keys revoke ID                       the key stops working at once
 
 Clients send a key as "Authorization: Bearer <key>"; it sees and changes only its project's
-sweeps. Keys live in DATABASE_URL (run \`lrsweep migrate\` first).`;
+sweeps. --admin also opens the operator routes that show every project (/metrics for
+Prometheus, /admin/queues for Bull Board): give it to operators, not to projects.
+Keys live in DATABASE_URL (run \`lrsweep migrate\` first).`;
 
 const out = (text: string) => process.stdout.write(text + '\n');
 const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '-');
 
 function table(keys: ApiKeyView[]): string {
   const rows = [
-    ['ID', 'PROJECT', 'NAME', 'PREFIX', 'CREATED', 'LAST USED', 'REVOKED'],
-    ...keys.map((k) => [k.id, k.project, k.name ?? '-', `${k.prefix}…`, when(k.createdAt), when(k.lastUsedAt), when(k.revokedAt)]),
+    ['ID', 'PROJECT', 'NAME', 'PREFIX', 'ADMIN', 'CREATED', 'LAST USED', 'REVOKED'],
+    ...keys.map((k) => [k.id, k.project, k.name ?? '-', `${k.prefix}…`, k.admin ? 'yes' : '-', when(k.createdAt), when(k.lastUsedAt), when(k.revokedAt)]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
@@ -63,14 +66,16 @@ export async function run(argv: string[]): Promise<number> {
   };
 
   if (sub === 'create') {
-    const { values } = parse({ project: { type: 'string' }, name: { type: 'string' } });
+    const { values } = parse({ project: { type: 'string' }, name: { type: 'string' }, admin: { type: 'boolean' } });
     if (typeof values.project !== 'string') throw new CliError(`keys create: --project is required (lrsweep keys --help)`);
     const project = values.project;
     const name = typeof values.name === 'string' ? values.name : undefined;
-    const { key, apiKey } = await withDb((db) => createApiKey(db, { project, ...(name === undefined ? {} : { name }) }));
+    const admin = values.admin === true;
+    const { key, apiKey } = await withDb((db) => createApiKey(db, { project, admin, ...(name === undefined ? {} : { name }) }));
     // The key alone on stdout, so `KEY=$(lrsweep keys create --project p)` works; the rest on stderr.
     out(key);
-    process.stderr.write(`created key ${apiKey.id} (${apiKey.prefix}…) for project '${apiKey.project}'. This is the only time it is shown: store it now.\n`);
+    const kind = apiKey.admin ? 'admin key' : 'key';
+    process.stderr.write(`created ${kind} ${apiKey.id} (${apiKey.prefix}…) for project '${apiKey.project}'. This is the only time it is shown: store it now.\n`);
     return 0;
   }
   if (sub === 'list') {
