@@ -202,8 +202,11 @@ describe('lrsweep against a running API', () => {
     const [q, qJson, workers, workersJson] = await Promise.all([cli(['queue']), cli(['queue', '--json']), cli(['workers']), cli(['workers', '--json'])]);
     const queue = (await stack.app.inject({ url: '/v1/queue' })).json();
     expect(q.code, q.stderr).toBe(0);
-    expect(q.stdout).toMatch(/^workers +2$/m);
-    expect(q.stdout).toMatch(new RegExp(`^completed +${queue.completed}$`, 'm'));
+    // A column per queue: these workers also offer the repository's own trainer, mnist-torch.
+    expect(Object.keys(queue.trainers)).toEqual(['mnist-torch']);
+    expect(q.stdout).toMatch(/^ +built-in +mnist-torch$/m);
+    expect(q.stdout).toMatch(/^workers +2 +2$/m);
+    expect(q.stdout).toMatch(new RegExp(`^completed +${queue.completed} +0$`, 'm'));
     expect(json(qJson)).toEqual(queue);
 
     expect(workers.code, workers.stderr).toBe(0);
