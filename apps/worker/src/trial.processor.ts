@@ -1,7 +1,7 @@
 import type { SandboxedJob } from 'bullmq';
 import type { TrialJob } from '@lrsweep/contracts';
 import { createLogger, loadConfig } from '@lrsweep/config';
-import { createTrialProcessor } from './trial-processor.ts';
+import { createTrialProcessor } from './create-trial-processor.ts';
 import type { TrialResult } from './run-trial.ts';
 
 /**

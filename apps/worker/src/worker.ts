@@ -6,7 +6,7 @@ import { startRegistry } from './registry.ts';
 import { startMetricsServer, workerMetrics } from './metrics-server.ts';
 import { loadWorkerConfig } from './worker-config.ts';
 import { startExternalWorkers } from './external/external-workers.ts';
-import { createTrialProcessor } from './trial-processor.ts';
+import { createTrialProcessor } from './create-trial-processor.ts';
 
 const processorFile = fileURLToPath(new URL('./trial.processor.ts', import.meta.url));
 
