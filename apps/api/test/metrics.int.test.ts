@@ -86,6 +86,8 @@ describe('Prometheus metrics', () => {
     const port = await freePort();
     stack.startWorker({ LRSWEEP_METRICS_PORT: String(port) });
     await waitFor('the sweep to complete', async () => (await stack.app.inject({ url: `/v1/sweeps/${id}` })).json().status === 'completed');
+    // Postgres says completed as the last trial is written; BullMQ moves its job a moment later.
+    await waitFor('every job completed in the queue', async () => valueOf((await scrapeApi()).families, 'lrsweep_queue_jobs', { state: 'completed' }) === trials);
     for (let i = 0; i < 3; i++) await stack.app.inject({ url: `/v1/sweeps/${id}` });
 
     const { families: after, text: afterText } = await scrapeApi();
@@ -99,9 +101,11 @@ describe('Prometheus metrics', () => {
     expect(histogramCount(afterText, 'lrsweep_http_request_duration_seconds', { route: '/v1/sweeps/:id', method: 'GET', status_code: '200' })).toBeGreaterThanOrEqual(4);
     expect(afterText).not.toContain(id);
 
-    const workerText = await waitFor('the worker /metrics', async () => {
+    // The worker hears each trial's last report over its own channel, possibly after Postgres.
+    const workerText = await waitFor('the worker /metrics to count every trial', async () => {
       const res = await fetch(`http://127.0.0.1:${port}/metrics`).catch(() => undefined);
-      return res?.ok ? res.text() : undefined;
+      const text = res?.ok ? await res.text() : undefined;
+      return text && valueOf(parse(text), 'lrsweep_worker_trials_finished_total', { state: 'completed' }) === trials ? text : undefined;
     });
     const worker = parse(workerText);
     expect(valueOf(worker, 'lrsweep_worker_trials_finished_total', { state: 'completed' })).toBe(trials);
