@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../../api/test/stack.ts';
+import { startStack, waitFor, type Stack } from '../../api/test/stack.ts';
 import { describeSchedule } from '../src/describe-schedule.ts';
 import { parseCsv } from '../src/format/csv.ts';
 
@@ -199,6 +199,12 @@ describe('lrsweep against a running API', () => {
   });
 
   it('shows the queue and the live workers', async () => {
+    // Workers write their trial counts to the registry on their next heartbeat: wait for the
+    // counts to agree with the queue's before reading both through the CLI.
+    await waitFor('the registry to count every completed job', async () => {
+      const [queue, listed] = await Promise.all(['/v1/queue', '/v1/workers'].map(async (url) => (await stack.app.inject({ url })).json()));
+      return listed.items.reduce((n: number, w: { trialsDone: number }) => n + w.trialsDone, 0) === queue.completed;
+    }, 30_000);
     const [q, qJson, workers, workersJson] = await Promise.all([cli(['queue']), cli(['queue', '--json']), cli(['workers']), cli(['workers', '--json'])]);
     const queue = (await stack.app.inject({ url: '/v1/queue' })).json();
     expect(q.code, q.stderr).toBe(0);
