@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '@lrsweep/config';
 import type { TrialJob } from '@lrsweep/contracts';
 import { finishTrial, listUnfinishedTrials, refreshSweepStatus, type PrismaClient, type UnfinishedTrial } from '@lrsweep/db';
-import { createTrialQueue, heldTrialIds, registryTtlMs, requeueTrials, withRedisLock } from '@lrsweep/queue';
+import { heldTrialIds, registryTtlMs, requeueTrials, withRedisLock } from '@lrsweep/queue';
 
 /**
  * Claims after which a trial is given up rather than re-queued: every claim is a worker that
@@ -15,7 +15,8 @@ export const MAX_CLAIMS = 10;
 
 export interface ReconcileDeps {
   db: PrismaClient;
-  trialQueue: Queue<TrialJob>;
+  /** The built-in trainer's queue (no name) or an external trainer's: the API's one handle per queue (app.trialQueueFor). */
+  queueFor: (trainer?: string) => Queue<TrialJob>;
   redis: Redis;
   prefix: string;
   lockMs: number;
@@ -43,13 +44,9 @@ export async function reconcileOnce(d: ReconcileDeps): Promise<ReconcileResult> 
   const unfinished = await listUnfinishedTrials(d.db, { runningOlderThan });
   if (unfinished.length === 0) return { requeued: 0, gaveUp: 0 };
   // An external trainer's trials wait in its own queue (trialQueueName): look in, and requeue to, each.
-  const queues = new Map<string | null, Queue<TrialJob>>([[null, d.trialQueue]]);
-  for (const t of unfinished) if (!queues.has(t.trainer)) queues.set(t.trainer, createTrialQueue(d.redis, d.prefix, t.trainer ?? undefined));
-  try {
-    return await reconcileIn(d, queues, unfinished);
-  } finally {
-    await Promise.all([...queues.entries()].filter(([trainer]) => trainer !== null).map(([, q]) => q.close()));
-  }
+  const queues = new Map<string | null, Queue<TrialJob>>([[null, d.queueFor()]]);
+  for (const t of unfinished) if (!queues.has(t.trainer)) queues.set(t.trainer, d.queueFor(t.trainer ?? undefined));
+  return reconcileIn(d, queues, unfinished);
 }
 
 async function reconcileIn(d: ReconcileDeps, queues: Map<string | null, Queue<TrialJob>>, unfinished: UnfinishedTrial[]): Promise<ReconcileResult> {
@@ -104,7 +101,7 @@ export const reconcilerPlugin = fp(async (app) => {
   const { config } = app;
   if (config.reconcileMs <= 0) return;
   const r = startReconciler(
-    { db: app.db, trialQueue: app.trialQueue, redis: app.redis, prefix: config.queuePrefix, lockMs: config.lockMs, logger: app.log as unknown as Logger },
+    { db: app.db, queueFor: app.trialQueueFor, redis: app.redis, prefix: config.queuePrefix, lockMs: config.lockMs, logger: app.log as unknown as Logger },
     config.reconcileMs,
   );
   app.addHook('onClose', () => r.stop());

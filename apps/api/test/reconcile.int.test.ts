@@ -15,8 +15,8 @@ let deps: ReconcileDeps;
 beforeAll(async () => {
   // The API's own periodic reconciler is off: these tests run passes by hand.
   stack = await startStack({ env: { LRSWEEP_RECONCILE_MS: '0', LRSWEEP_LOCK_MS: '2000' } });
-  const { db, trialQueue, redis, config } = stack.app;
-  deps = { db, trialQueue, redis, prefix: config.queuePrefix, lockMs: config.lockMs, logger: createLogger('reconcile-test', 'silent') };
+  const { db, trialQueueFor, redis, config } = stack.app;
+  deps = { db, queueFor: trialQueueFor, redis, prefix: config.queuePrefix, lockMs: config.lockMs, logger: createLogger('reconcile-test', 'silent') };
 });
 afterAll(async () => {
   await stack?.stop();
