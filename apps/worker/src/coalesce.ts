@@ -30,7 +30,6 @@ export function coalesce<I, O>(run: (items: I[]) => Promise<O[]>, { max = 500, k
   };
 
   const drain = async () => {
-    running = true;
     try {
       while (queue.length > 0) {
         const batch = take();

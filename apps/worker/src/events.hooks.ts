@@ -93,7 +93,7 @@ export function createEventsHooks({ redis, prefix, db, worker }: EventsHooksOpti
         const board = await leaderboard(db, sweepId);
         if (board) events.push({ type: 'leaderboard', sweepId, ...boardEvent(board), at: at() });
       }
-      await ready();
+      // `batched` connects first, so the end marker below finds the connection ready.
       await appendFinishedTrials(redis, prefix, sweepId, events, [trialId], await totalOf(sweepId), () => sweepFinishedEvent(db, sweepId), batched);
     },
   };

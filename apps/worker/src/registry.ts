@@ -2,11 +2,7 @@ import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Config, Logger } from '@lrsweep/config';
 import { registryTtlMs, startHeartbeat, type Heartbeat, type Worker } from '@lrsweep/queue';
-
-interface Progress {
-  samplesPerSecond?: number | null;
-  backend?: string;
-}
+import { isTrialProgress } from './metrics.hooks.ts';
 
 /**
  * Announces this worker process in the Redis registry (GET /v1/workers) and keeps its entry
@@ -49,9 +45,8 @@ export function startRegistry(worker: Worker, redis: Redis, config: Readonly<Con
     if (job?.id) current.delete(job.id);
     sync();
   });
-  worker.on('progress', (_job, progress) => {
-    const p = progress as Progress;
-    if (typeof p !== 'object' || p === null) return;
+  worker.on('progress', (_job, p) => {
+    if (!isTrialProgress(p)) return;
     heartbeat.update({
       ...(p.samplesPerSecond !== undefined ? { samplesPerSecond: p.samplesPerSecond } : {}),
       ...(p.backend !== undefined ? { backend: p.backend } : {}),

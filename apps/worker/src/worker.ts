@@ -20,8 +20,9 @@ export function trainsInProcess(backend: string | undefined): boolean {
 }
 
 /**
- * Boots one worker process: checks Postgres and Redis, then takes trial jobs and hands each
- * to the sandboxed processor. `gpu` pins the training child to one GPU.
+ * Boots one worker process: checks Postgres and Redis, then takes trial jobs and trains each,
+ * in a sandboxed child or, for a backend that never blocks, in this process (trainsInProcess).
+ * `gpu` pins training to one GPU.
  */
 export async function startWorker(options: { gpu?: number; trainerFlags?: string[] } = {}): Promise<void> {
   const config = loadConfig();
