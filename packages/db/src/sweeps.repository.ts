@@ -120,10 +120,18 @@ function toView(row: SweepRow, counts: TrialCounts): SweepView {
 /** A sweep with its trial counts, or null when it does not exist (in `project`, if given). */
 export async function getSweep(db: DbClient, id: string, project?: string): Promise<SweepView | null> {
   if (!isUuid(id)) return null;
-  const row = await db.sweep.findFirst({ where: { id, ...(project === undefined ? {} : { project }) } });
-  if (!row) return null;
-  const counts = await countTrials(db, [id]);
-  return toView(row, counts.get(id) ?? emptyCounts());
+  // The row and its counts from one snapshot: read apart, a claim committing in between shows
+  // a running trial in a sweep still called queued.
+  return inTransaction(
+    db,
+    async (tx) => {
+      const row = await tx.sweep.findFirst({ where: { id, ...(project === undefined ? {} : { project }) } });
+      if (!row) return null;
+      const counts = await countTrials(tx, [id]);
+      return toView(row, counts.get(id) ?? emptyCounts());
+    },
+    { snapshot: true },
+  );
 }
 
 export interface ListSweepsInput {
@@ -140,20 +148,25 @@ export async function listSweeps(
   { project, page, pageSize }: ListSweepsInput,
 ): Promise<{ items: SweepView[]; total: number }> {
   const where = project === undefined ? {} : { project };
-  const [rows, total] = await Promise.all([
-    db.sweep.findMany({
-      where,
-      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
-      skip: (Math.max(page, 1) - 1) * pageSize,
-      take: pageSize,
-    }),
-    db.sweep.count({ where }),
-  ]);
-  const counts = await countTrials(
+  // One snapshot for rows and counts, as in getSweep.
+  return inTransaction(
     db,
-    rows.map((r) => r.id),
+    async (tx) => {
+      const rows = await tx.sweep.findMany({
+        where,
+        orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+        skip: (Math.max(page, 1) - 1) * pageSize,
+        take: pageSize,
+      });
+      const total = await tx.sweep.count({ where });
+      const counts = await countTrials(
+        tx,
+        rows.map((r) => r.id),
+      );
+      return { items: rows.map((r) => toView(r, counts.get(r.id) ?? emptyCounts())), total };
+    },
+    { snapshot: true },
   );
-  return { items: rows.map((r) => toView(r, counts.get(r.id) ?? emptyCounts())), total };
 }
 
 const TERMINAL_SWEEP: readonly SweepStatus[] = ['completed', 'failed', 'cancelled'];
