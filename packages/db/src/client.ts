@@ -33,10 +33,8 @@ export async function disconnectDb(db: PrismaClient): Promise<void> {
 /**
  * Runs `fn` in a transaction, or inside the caller's when `db` already is one: Prisma cannot
  * nest interactive transactions, and repository functions must compose either way.
- * `snapshot` makes every read in `fn` see the database at one instant (REPEATABLE READ), for
- * readers that combine several queries into one answer.
  */
-export async function inTransaction<T>(db: DbClient, fn: (tx: TransactionClient) => Promise<T>, { snapshot = false }: { snapshot?: boolean } = {}): Promise<T> {
-  if ('$transaction' in db) return db.$transaction(fn, snapshot ? { isolationLevel: 'RepeatableRead' } : undefined);
+export async function inTransaction<T>(db: DbClient, fn: (tx: TransactionClient) => Promise<T>): Promise<T> {
+  if ('$transaction' in db) return db.$transaction(fn);
   return fn(db);
 }

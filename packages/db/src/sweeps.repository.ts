@@ -120,18 +120,23 @@ function toView(row: SweepRow, counts: TrialCounts): SweepView {
 /** A sweep with its trial counts, or null when it does not exist (in `project`, if given). */
 export async function getSweep(db: DbClient, id: string, project?: string): Promise<SweepView | null> {
   if (!isUuid(id)) return null;
-  // The row and its counts from one snapshot: read apart, a claim committing in between shows
-  // a running trial in a sweep still called queued.
-  return inTransaction(
-    db,
-    async (tx) => {
-      const row = await tx.sweep.findFirst({ where: { id, ...(project === undefined ? {} : { project }) } });
-      if (!row) return null;
-      const counts = await countTrials(tx, [id]);
-      return toView(row, counts.get(id) ?? emptyCounts());
-    },
-    { snapshot: true },
-  );
+  // The row and its counts in ONE statement, so from one snapshot: read apart, a claim
+  // committing in between showed a running trial in a sweep still called queued.
+  const rows = await db.$queryRaw<Array<SweepRow & { counts: Partial<Record<TrialState, number>> | null }>>`
+    SELECT s.id::text AS id, s.project, s.name, s.status::text AS status, s.spec, s."objectiveMetric", s."objectiveMode",
+           s."totalTrials", s."createdAt", s."updatedAt", s."startedAt", s."finishedAt",
+           (SELECT json_object_agg(c.state, c.n) FROM (SELECT state, count(*)::int AS n FROM "Trial" WHERE "sweepId" = s.id GROUP BY state) c) AS counts
+      FROM "Sweep" s
+     WHERE s.id = ${id}::uuid AND (${project ?? null}::text IS NULL OR s.project = ${project ?? null}::text)`;
+  const found = rows[0];
+  if (!found) return null;
+  const { counts: byState, ...row } = found;
+  const counts = emptyCounts();
+  for (const [state, n] of Object.entries(byState ?? {}) as [TrialState, number][]) {
+    counts[state] = n;
+    counts.total += n;
+  }
+  return toView(row, counts);
 }
 
 export interface ListSweepsInput {
@@ -148,25 +153,20 @@ export async function listSweeps(
   { project, page, pageSize }: ListSweepsInput,
 ): Promise<{ items: SweepView[]; total: number }> {
   const where = project === undefined ? {} : { project };
-  // One snapshot for rows and counts, as in getSweep.
-  return inTransaction(
+  const [rows, total] = await Promise.all([
+    db.sweep.findMany({
+      where,
+      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+      skip: (Math.max(page, 1) - 1) * pageSize,
+      take: pageSize,
+    }),
+    db.sweep.count({ where }),
+  ]);
+  const counts = await countTrials(
     db,
-    async (tx) => {
-      const rows = await tx.sweep.findMany({
-        where,
-        orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
-        skip: (Math.max(page, 1) - 1) * pageSize,
-        take: pageSize,
-      });
-      const total = await tx.sweep.count({ where });
-      const counts = await countTrials(
-        tx,
-        rows.map((r) => r.id),
-      );
-      return { items: rows.map((r) => toView(r, counts.get(r.id) ?? emptyCounts())), total };
-    },
-    { snapshot: true },
+    rows.map((r) => r.id),
   );
+  return { items: rows.map((r) => toView(r, counts.get(r.id) ?? emptyCounts())), total };
 }
 
 const TERMINAL_SWEEP: readonly SweepStatus[] = ['completed', 'failed', 'cancelled'];
