@@ -9,13 +9,14 @@ export {
   type TransactionClient,
 } from './client.ts';
 export type { SweepStatus, TrialState } from './generated/prisma/enums.ts';
+export { FINISHED_TRIAL_STATES, type TrialCounts } from './trial-counts.ts';
 export * from './sweeps.repository.ts';
+export * from './sweep-status.repository.ts';
 export * from './trials.repository.ts';
 export * from './epochs.repository.ts';
 export * from './external-trials.repository.ts';
 export * from './leaderboard.repository.ts';
 export * from './api-keys.repository.ts';
-export * from './reconcile.repository.ts';
 export {
   checksumOf,
   ensureDatabase,

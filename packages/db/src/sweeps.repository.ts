@@ -2,12 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { inTransaction, Prisma, type DbClient } from './client.ts';
 import type { SweepStatus, TrialState } from './generated/prisma/enums.ts';
 import { isUuid } from './ids.ts';
+import { countTrials, emptyCounts, finishedOf, type TrialCounts } from './trial-counts.ts';
 
 export type ObjectiveMode = 'min' | 'max';
-
-export const TRIAL_STATES: readonly TrialState[] = ['queued', 'running', 'completed', 'failed', 'diverged', 'cancelled'];
-/** States a trial never leaves; a sweep is finished when all its trials are in one. */
-export const FINISHED_TRIAL_STATES: readonly TrialState[] = ['completed', 'failed', 'diverged', 'cancelled'];
 
 export interface NewTrial {
   index: number;
@@ -25,8 +22,6 @@ export interface CreateSweepInput {
   objectiveMode: ObjectiveMode;
   trials: NewTrial[];
 }
-
-export type TrialCounts = Record<TrialState | 'total', number>;
 
 export interface SweepView {
   id: string;
@@ -79,32 +74,6 @@ export async function createSweepWithTrials(
                     ${input.trials.map((t) => t.seed)}::int[]) AS t(id, idx, key, schedule, seed)`;
   });
   return { id, trialIds };
-}
-
-function emptyCounts(): TrialCounts {
-  return { total: 0, queued: 0, running: 0, completed: 0, failed: 0, diverged: 0, cancelled: 0 };
-}
-
-/** Trial counts by state for several sweeps in one GROUP BY. */
-async function countTrials(db: DbClient, sweepIds: string[]): Promise<Map<string, TrialCounts>> {
-  const out = new Map(sweepIds.map((id) => [id, emptyCounts()]));
-  if (sweepIds.length === 0) return out;
-  const groups = await db.trial.groupBy({
-    by: ['sweepId', 'state'],
-    where: { sweepId: { in: sweepIds } },
-    _count: { _all: true },
-  });
-  for (const g of groups) {
-    const counts = out.get(g.sweepId);
-    if (!counts) continue;
-    counts[g.state] = g._count._all;
-    counts.total += g._count._all;
-  }
-  return out;
-}
-
-function finishedOf(counts: TrialCounts): number {
-  return FINISHED_TRIAL_STATES.reduce((sum, s) => sum + counts[s], 0);
 }
 
 function toView(row: SweepRow, counts: TrialCounts): SweepView {
@@ -167,65 +136,6 @@ export async function listSweeps(
     rows.map((r) => r.id),
   );
   return { items: rows.map((r) => toView(r, counts.get(r.id) ?? emptyCounts())), total };
-}
-
-const TERMINAL_SWEEP: readonly SweepStatus[] = ['completed', 'failed', 'cancelled'];
-
-/** Sets the status, stamping startedAt on first leaving `queued` and finishedAt on a terminal status. */
-export async function setSweepStatus(db: DbClient, id: string, status: SweepStatus): Promise<void> {
-  const now = new Date();
-  await inTransaction(db, async (tx) => {
-    const row = await tx.sweep.findUnique({ where: { id }, select: { startedAt: true, finishedAt: true } });
-    if (!row) return;
-    await tx.sweep.update({
-      where: { id },
-      data: {
-        status,
-        ...(status !== 'queued' && status !== 'cancelled' && !row.startedAt ? { startedAt: now } : {}),
-        ...(TERMINAL_SWEEP.includes(status) && !row.finishedAt ? { finishedAt: now } : {}),
-      },
-    });
-  });
-}
-
-/** What a sweep's status should be given its trials' states (see refreshSweepStatus). */
-export function deriveSweepStatus(current: SweepStatus, counts: TrialCounts): SweepStatus {
-  // Cancelling is a user's decision, not a fact about trials: nothing undoes it.
-  if (current === 'cancelled') return 'cancelled';
-  const finished = finishedOf(counts);
-  if (counts.total > 0 && finished === counts.total) {
-    return counts.failed === counts.total ? 'failed' : 'completed';
-  }
-  if (counts.running > 0 || finished > 0) return 'running';
-  return current === 'queued' ? 'queued' : current;
-}
-
-/**
- * Recomputes a sweep's status from its trials, after a trial changed state. Workers call this
- * concurrently, so the sweep row is locked for the read-decide-write.
- * @returns the new status, or null when the sweep does not exist.
- */
-export async function refreshSweepStatus(db: DbClient, sweepId: string): Promise<SweepStatus | null> {
-  if (!isUuid(sweepId)) return null;
-  return inTransaction(db, async (tx) => {
-    const locked = await tx.$queryRaw<{ status: SweepStatus; startedAt: Date | null; finishedAt: Date | null }[]>`
-      SELECT status, "startedAt", "finishedAt" FROM "Sweep" WHERE id = ${sweepId}::uuid FOR UPDATE`;
-    const row = locked[0];
-    if (!row) return null;
-    const counts = (await countTrials(tx, [sweepId])).get(sweepId) ?? emptyCounts();
-    const status = deriveSweepStatus(row.status, counts);
-    const allFinished = counts.total > 0 && finishedOf(counts) === counts.total;
-    const now = new Date();
-    const data: Prisma.SweepUpdateInput = {};
-    if (status !== row.status) data.status = status;
-    if (!row.startedAt && (status === 'running' || status === 'completed' || status === 'failed')) data.startedAt = now;
-    // A cancelled sweep is finished once its last running trial has stopped.
-    if (!row.finishedAt && (status === 'completed' || status === 'failed' || (status === 'cancelled' && allFinished))) {
-      data.finishedAt = now;
-    }
-    if (Object.keys(data).length > 0) await tx.sweep.update({ where: { id: sweepId }, data });
-    return status;
-  });
 }
 
 export interface CancelSweepResult {

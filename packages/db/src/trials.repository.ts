@@ -64,18 +64,11 @@ export async function listTrials(
   return { items, total };
 }
 
-/** What a worker needs to train a trial it has claimed. */
-export interface ClaimedTrial {
-  id: string;
-  sweepId: string;
-  index: number;
-  scheduleKey: string;
-  schedule: Prisma.JsonValue;
-  seed: number;
-  attempts: number;
-  epochsDone: number;
-  /** Resume state from an earlier attempt, if it saved one. */
-  checkpoint: Prisma.JsonValue;
+/**
+ * What a worker needs to train a trial it has claimed; `checkpoint` is the resume state from
+ * an earlier attempt, if it saved one.
+ */
+export interface ClaimedTrial extends Pick<TrialView, 'id' | 'sweepId' | 'index' | 'scheduleKey' | 'schedule' | 'seed' | 'attempts' | 'epochsDone' | 'checkpoint'> {
   sweep: { spec: Prisma.JsonValue; objectiveMetric: string; objectiveMode: ObjectiveMode };
 }
 
@@ -194,22 +187,37 @@ export async function saveCheckpoint(db: DbClient, trialId: string, checkpoint: 
   await db.trial.update({ where: { id: trialId }, data: { checkpoint } });
 }
 
-export interface OrphanTrial {
+/**
+ * Gives a running trial back to the queue: a worker shutting down calls it after its last
+ * checkpoint, so the trial shows as queued, not as running on a worker that is gone.
+ * @returns whether the trial was running and is now queued.
+ */
+export async function releaseTrial(db: DbClient, trialId: string): Promise<boolean> {
+  if (!isUuid(trialId)) return false;
+  const n = await db.$executeRaw`
+    UPDATE "Trial" SET state = 'queued', worker = NULL, "updatedAt" = now()
+     WHERE id = ${trialId}::uuid AND state = 'running'`;
+  return n > 0;
+}
+
+export interface UnfinishedTrial {
   id: string;
   sweepId: string;
   state: TrialState;
   attempts: number;
-  updatedAt: Date;
+  /** The sweep's external trainer, whose own queue holds the trial; null for the built-in one. */
+  trainer: string | null;
 }
 
 /**
- * Queued or running trials untouched since `olderThan`: their job may be lost or their worker
- * dead. Every claim, epoch and checkpoint bumps updatedAt, so it works as a heartbeat.
+ * Trials Postgres says still need a worker (queued, or running untouched since `runningOlderThan`),
+ * in sweeps that are not cancelled: what the reconciler compares with the queue. A running
+ * trial's every claim and epoch bumps updatedAt, so a recent one is taken to be alive.
  */
-export async function findOrphanTrials(db: DbClient, { olderThan }: { olderThan: Date }): Promise<OrphanTrial[]> {
-  return db.trial.findMany({
-    where: { state: { in: ['queued', 'running'] }, updatedAt: { lt: olderThan } },
-    select: { id: true, sweepId: true, state: true, attempts: true, updatedAt: true },
-    orderBy: { updatedAt: 'asc' },
-  });
+export async function listUnfinishedTrials(db: DbClient, { runningOlderThan }: { runningOlderThan: Date }): Promise<UnfinishedTrial[]> {
+  return db.$queryRaw<UnfinishedTrial[]>`
+    SELECT t.id::text AS id, t."sweepId"::text AS "sweepId", t.state, t.attempts, s.spec->'task'->>'trainer' AS trainer
+      FROM "Trial" AS t JOIN "Sweep" AS s ON s.id = t."sweepId"
+     WHERE s.status <> 'cancelled'
+       AND (t.state = 'queued' OR (t.state = 'running' AND t."updatedAt" < ${runningOlderThan}))`;
 }

@@ -1,3 +1,6 @@
+// What a worker writes while it trains (claims, epochs with their checkpoints, outcomes, a
+// hand-back at shutdown, sweep settling), single and batched, and the unfinished trials the
+// API's reconciler reads back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './testing.ts';
 import { cancelSweep, claimTrial, claimTrials, createSweepWithTrials, finishTrial, finishTrials, listEpochs, listUnfinishedTrials, recordEpochWithCheckpoint, recordEpochs, releaseTrial, settleSweepStatus, settleSweepStatuses } from './index.ts';
