@@ -1,8 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { TrialJob } from '@lrsweep/contracts';
+import { enqueueTrials } from './trial-queue.ts';
 import { listWorkers } from './worker-registry.ts';
+
+// Finding the trials Redis has lost (Postgres calls them unfinished, nothing in Redis holds
+// them) and putting them back: the two halves of a pass of the API's reconciler.
 
 /**
  * Trial ids something in Redis still answers for: a job waiting, active, delayed or
@@ -45,32 +48,6 @@ export async function requeueTrials(queue: Queue<TrialJob>, redis: Redis, jobs: 
   for (const [i, job] of jobs.entries()) {
     if (exists[i]?.[1] === 1) await queue.remove(job.trialId).catch(() => 0);
   }
-  let added = 0;
-  for (let i = 0; i < jobs.length; i += 1_000) {
-    const batch = jobs.slice(i, i + 1_000);
-    await queue.addBulk(batch.map((data) => ({ name: 'trial', data, opts: { jobId: data.trialId } })));
-    added += batch.length;
-  }
-  return added;
-}
-
-/**
- * Runs `fn` only if no other process holds the lock: several API instances can all run the
- * reconciler and only one does a pass at a time. The lock expires by itself, so a holder
- * that dies mid-pass blocks the others for `ttlMs` at most.
- * @returns whether `fn` ran.
- */
-export async function withRedisLock(redis: Redis, key: string, ttlMs: number, fn: () => Promise<void>): Promise<boolean> {
-  const token = randomUUID();
-  const ok = await redis.set(key, token, 'PX', ttlMs, 'NX');
-  if (ok !== 'OK') return false;
-  try {
-    await fn();
-  } finally {
-    // Delete only our own lock: after a slow pass it may have expired and been taken by another.
-    await redis
-      .eval(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`, 1, key, token)
-      .catch(() => {});
-  }
-  return true;
+  await enqueueTrials(queue, jobs);
+  return jobs.length;
 }
