@@ -4,5 +4,5 @@ export { createScheduler, naturalInterval, validateSchedule } from './create-sch
 export { trajectory } from './trajectory.ts';
 export { compileLrLambda } from './expression/compile-lr-lambda.ts';
 export { ExpressionError, ScheduleError, ScheduleStepError } from './errors.ts';
-export { SCHEDULER_TYPES } from './spec/schedule.registry.ts';
+export { SCHEDULER_TYPES } from './parsing/schedule.registry.ts';
 export { OPTIMIZER_TYPES } from './core/optimizer-state.ts';
