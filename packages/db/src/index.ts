@@ -22,6 +22,7 @@ export {
   migrate,
   MigrationError,
   readMigrations,
+  redact,
   resolveRolledBack,
   type LocalMigration,
   type MigrateOptions,
