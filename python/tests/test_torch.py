@@ -15,6 +15,14 @@ if HAS_TORCH:
     import torch.optim.lr_scheduler as lr_scheduler
 
 
+def quiet_warnings(test):
+    """Hides torch's notes about its own schedulers for one test, then puts the filters back."""
+    catcher = warnings.catch_warnings()
+    catcher.__enter__()
+    test.addCleanup(catcher.__exit__, None, None, None)
+    warnings.simplefilter("ignore")
+
+
 def train(trial, recorder, epochs, steps_per_epoch=3, report_first=False, losses=None, start=0, model=None, after_epoch=None):
     """The loop of lrsweep's docstring; returns the lrs the trial reported."""
     model = model or torch.nn.Linear(2, 1)
@@ -50,8 +58,7 @@ def torch_lrs(make, lr, epochs, steps_per_epoch, per_step):
 @unittest.skipUnless(HAS_TORCH, NO_TORCH)
 class Schedulers(unittest.TestCase):
     def setUp(self):
-        warnings.simplefilter("ignore")  # torch's deprecation notes about its own schedulers
-        self.addCleanup(warnings.resetwarnings)
+        quiet_warnings(self)
 
     def test_the_optimizer_is_the_sweeps(self):
         trial, _ = recorded_trial(optimizer={"type": "SGD", "lr": 0.05, "momentum": 0.9, "nesterov": True})
@@ -148,8 +155,7 @@ class TorchCheckpoints(unittest.TestCase):
     """A retried trial restored from a checkpoint continues exactly as the uninterrupted run."""
 
     def setUp(self):
-        warnings.simplefilter("ignore")
-        self.addCleanup(warnings.resetwarnings)
+        quiet_warnings(self)
         directory = tempfile.TemporaryDirectory()
         self.addCleanup(directory.cleanup)
         self.dir = directory.name
