@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expandEntry, gridOf } from '../apps/api/src/sweeps/expand-grid.ts';
+import { expandEntry, gridOf } from '@lrsweep/schedules';
 import { median, root, trialTimings, waitForSweep, withBenchService } from './bench-service.ts';
 const WORKERS = 2;
 const PYTHON = '/usr/bin/python3';

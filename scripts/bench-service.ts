@@ -1,12 +1,14 @@
 // What the service benchmarks share: `lrsweep serve` on a throwaway database, waiting for a
 // sweep, and reading each trial's timings back from Postgres.
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { migrate } from '@lrsweep/db';
 
 export const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
+const lrsweepBin = createRequire(import.meta.url).resolve('@lrsweep/cli/bin/lrsweep.js');
 
 export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -37,7 +39,7 @@ export async function withBenchService<T>(
   await migrate(databaseUrl);
   const port = 3100 + Math.floor(Math.random() * 800);
   const env = { ...process.env, DATABASE_URL: databaseUrl, LRSWEEP_QUEUE_PREFIX: `${o.name}-${Date.now()}`, LOG_LEVEL: 'warn', ...o.env };
-  const serve = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps/cli/bin/lrsweep.js'), 'serve', '--port', String(port), '--workers', String(o.workers)], {
+  const serve = spawn(process.execPath, ['--import', 'tsx', lrsweepBin, 'serve', '--port', String(port), '--workers', String(o.workers)], {
     env,
     stdio: 'inherit',
     cwd: root,

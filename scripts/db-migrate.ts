@@ -1,6 +1,6 @@
 // `npm run db:migrate`: applies prisma/migrations to DATABASE_URL without Prisma's schema
 // engine. `npm run db:migrate -- --rolled-back <name>` marks a failed migration for retry.
-import { migrate, redact, resolveRolledBack } from '../packages/db/src/migrate.ts';
+import { migrate, redact, resolveRolledBack } from '@lrsweep/db';
 
 const url = process.env.DATABASE_URL;
 if (!url) {

@@ -3,15 +3,16 @@
 // examples/quickstart.json, show progress, print the leaderboard and the best schedule.
 import { readFile, mkdir } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { loadConfig } from '@lrsweep/config';
 import { migrate, pingDatabase } from '@lrsweep/db';
 import { pingRedis } from '@lrsweep/queue';
-import { leaderboardTable } from '../apps/cli/src/leaderboard-table.ts';
-import { describeSchedule } from '../apps/cli/src/describe-schedule.ts';
 
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
+// The CLI the quick start teaches: the demo runs it as a user would, through its bin.
+const lrsweepBin = createRequire(import.meta.url).resolve('@lrsweep/cli/bin/lrsweep.js');
 const say = (line: string) => process.stdout.write(`lrsweep demo: ${line}\n`);
 
 let embedded: { stop(): Promise<void> } | undefined;
@@ -49,7 +50,7 @@ async function main(): Promise<number> {
 
   const port = Number(process.env.PORT ?? 3000);
   const api = `http://127.0.0.1:${port}`;
-  const serve = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps/cli/bin/lrsweep.js'), 'serve', '--port', String(port), '--workers', '2'], {
+  const serve = spawn(process.execPath, ['--import', 'tsx', lrsweepBin, 'serve', '--port', String(port), '--workers', '2'], {
     env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
     stdio: 'inherit',
   });
@@ -95,10 +96,16 @@ async function main(): Promise<number> {
   }
   if (process.stdout.isTTY) process.stdout.write('\n');
 
-  const board = await (await fetch(`${api}/v1/sweeps/${sweep.id}/leaderboard`)).json();
-  process.stdout.write('\n' + leaderboardTable(board) + '\n\n');
-  const best = board.entries[0];
-  if (best) say(`best schedule: ${describeSchedule(best.schedule)}, ${board.metric} ${best.mean.toFixed(4)} ± ${best.std.toFixed(4)} over ${best.n} seeds`);
+  // The leaderboard and the winner as `lrsweep leaderboard` and `lrsweep best` print them.
+  const lrsweep = (...args: string[]) =>
+    new Promise<number | null>((resolve) => spawn(process.execPath, ['--import', 'tsx', lrsweepBin, ...args], { env: { ...process.env, LRSWEEP_API: api }, stdio: 'inherit' }).on('exit', resolve));
+  process.stdout.write('\n');
+  await lrsweep('leaderboard', sweep.id);
+  const board = (await (await fetch(`${api}/v1/sweeps/${sweep.id}/leaderboard`)).json()) as { entries: unknown[] };
+  if (board.entries.length) {
+    say('best schedule:');
+    await lrsweep('best', sweep.id);
+  }
   say(`leaderboard: ${api}/v1/sweeps/${sweep.id}/leaderboard   trials: ${api}/v1/sweeps/${sweep.id}/trials`);
 
   if (process.stdin.isTTY && !process.argv.includes('--exit')) {

@@ -122,11 +122,13 @@ class Trial:
                 sched.step(value)
             else:
                 sched.step()
-        self._stepped = True
         if self._capture_on_step:
-            # report() came first this epoch: the lr after stepping is the next epoch's.
+            # report() came first this epoch: the lr after stepping is the next epoch's. This
+            # step ended the reported epoch, so it does not count as a step before the next report.
             self._epoch_start_lr = self._lr()
             self._capture_on_step = False
+        else:
+            self._stepped = True
 
     def report(self, epoch, train_loss, val_loss, val_acc, lr=None):
         """Records epoch `epoch` (0-based). The lr is the optimizer's at the start of the epoch

@@ -1,8 +1,7 @@
 import type { CreateSweepBody, Metric } from '@lrsweep/contracts';
 import type { Config, Logger } from '@lrsweep/config';
 import type { SweepStatus } from '@lrsweep/db';
-import { train, type Checkpoint, type EpochRow, type TrainTask } from '@lrsweep/trainer';
-import type { ScheduleSpec } from '@lrsweep/schedules';
+import { train, type Checkpoint, type EpochRow, type ScheduleSpec, type TrainTask } from '@lrsweep/trainer';
 import { withRetry } from './with-retry.ts';
 import type { TrialHooks, TrialRef, TrialResult } from './trial-hooks.ts';
 import type { TrialStore } from './trial-store.ts';

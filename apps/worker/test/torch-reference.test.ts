@@ -3,8 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { TrajectoryCase } from '@lrsweep/schedules';
-import { tabulateExpressions } from '../src/external/lambda-tables.ts';
+import { tabulateExpressions, type TrajectoryCase } from '@lrsweep/trainer';
 import { PYTHON_DIR } from '../src/external/script-env.ts';
 
 // trial.scheduler(optimizer) in python/lrsweep builds PyTorch's own scheduler classes from our

@@ -23,6 +23,7 @@ export {
   migrate,
   MigrationError,
   readMigrations,
+  redact,
   resolveRolledBack,
   type LocalMigration,
   type MigrateOptions,

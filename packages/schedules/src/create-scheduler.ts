@@ -3,8 +3,8 @@
 import { optimizerOrThrow, readOptimizer, type OptimizerIssue } from './core/optimizer-state.ts';
 import { SchedulerHandle } from './core/scheduler-handle.ts';
 import { ScheduleError } from './errors.ts';
-import { parseSpec } from './spec/schedule.parser.ts';
-import type { Issue } from './spec/spec-reader.ts';
+import { parseSpec } from './parsing/schedule.parser.ts';
+import type { Issue } from './parsing/spec-reader.ts';
 import type { Interval, OptimizerSpec, Scheduler, ScheduleSpec } from './types.ts';
 
 /** Builds a scheduler on a fresh optimizer state, exactly as PyTorch's constructor would. */

@@ -2,7 +2,8 @@
 export type { Interval, OptimizerSpec, Scheduler, SchedulerState, ScheduleSpec, Trajectory, TrajectoryCase } from './types.ts';
 export { createScheduler, naturalInterval, validateSchedule } from './create-scheduler.ts';
 export { trajectory } from './trajectory.ts';
+export { canonicalJson, expandEntry, gridOf, type ConcreteSchedule, type GridEntry } from './grid/expand-grid.ts';
 export { compileLrLambda } from './expression/compile-lr-lambda.ts';
 export { ExpressionError, ScheduleError, ScheduleStepError } from './errors.ts';
-export { SCHEDULER_TYPES } from './spec/schedule.registry.ts';
+export { SCHEDULER_TYPES } from './parsing/schedule.registry.ts';
 export { OPTIMIZER_TYPES } from './core/optimizer-state.ts';

@@ -10,6 +10,12 @@ export { BackendUnavailableError, TrainerConfigError } from './errors.ts';
 export { MODEL_TYPES, type ModelSpec } from './models/model.types.ts';
 export { OPTIMIZER_TYPES, type OptimizerSpec, type OptimizerState } from './optimizers/optimizer.types.ts';
 export type { Interval, SchedulerState, ScheduleSpec } from './training/scheduler.types.ts';
+// What lr a schedule gives, for trials a user's script trains (the worker's script runner):
+// the check of the lrs a script reports, the lambda tables a script's schedules read, and
+// whether a schedule steps per epoch or per batch.
+export { naturalInterval, type TrajectoryCase } from '@lrsweep/schedules';
+export { tabulateExpressions } from './script/lambda-tables.ts';
+export { LrCheck } from './script/lr-check.ts';
 export type {
   Checkpoint,
   EpochRow,

@@ -1,6 +1,15 @@
 import { DATASET_TRAIN_SIZES, isExternalTask, type CreateSweepBody, type Issue, type Objective } from '@lrsweep/contracts';
-import { createScheduler, naturalInterval, validateSchedule, ScheduleError, ScheduleStepError, type ScheduleSpec } from '@lrsweep/schedules';
-import { canonicalJson, expandEntry, gridOf } from './expand-grid.ts';
+import {
+  canonicalJson,
+  createScheduler,
+  expandEntry,
+  gridOf,
+  naturalInterval,
+  validateSchedule,
+  ScheduleError,
+  ScheduleStepError,
+  type ScheduleSpec,
+} from '@lrsweep/schedules';
 
 export interface PlannedTrial {
   index: number;

@@ -18,12 +18,10 @@ import {
   type PrismaClient,
   type SweepStatus,
 } from '@lrsweep/db';
-import { naturalInterval, type ScheduleSpec } from '@lrsweep/schedules';
+import { LrCheck, naturalInterval, tabulateExpressions, type ScheduleSpec } from '@lrsweep/trainer';
 import type { TrialHooks, TrialRef, TrialResult } from '../trial-hooks.ts';
 import type { TrainerConfig, WorkerConfig } from '../worker-config.ts';
 import { withRetry } from '../with-retry.ts';
-import { tabulateExpressions } from './lambda-tables.ts';
-import { LrCheck } from './lr-check.ts';
 import { formatOutput } from './output-tail.ts';
 import { ScriptProcess, type ScriptExit, type ScriptMessage } from './script-process.ts';
 import { scriptEnv } from './script-env.ts';

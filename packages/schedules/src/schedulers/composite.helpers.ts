@@ -2,8 +2,8 @@
 // refusal of ReduceLROnPlateau (its step needs a metric the composite cannot pass on).
 import type { LRScheduler } from '../core/lr-scheduler.ts';
 import type { OptimizerState } from '../core/optimizer-state.ts';
-import type { ParseContext, ParsedSpec } from '../spec/schedule-definition.ts';
-import type { SpecReader } from '../spec/spec-reader.ts';
+import type { ParseContext, ParsedSpec } from '../parsing/schedule-definition.ts';
+import type { SpecReader } from '../parsing/spec-reader.ts';
 
 export function readChildren(r: SpecReader, ctx: ParseContext, owner: string): ParsedSpec[] {
   const list = r.raw('schedulers');

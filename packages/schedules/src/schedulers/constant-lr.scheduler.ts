@@ -1,7 +1,7 @@
 // ConstantLR: lr * factor until total_iters, then divided back by factor (chainable form).
 import { LRScheduler } from '../core/lr-scheduler.ts';
 import type { OptimizerState } from '../core/optimizer-state.ts';
-import type { ScheduleDefinition } from '../spec/schedule-definition.ts';
+import type { ScheduleDefinition } from '../parsing/schedule-definition.ts';
 
 export class ConstantLR extends LRScheduler {
   readonly kind = 'ConstantLR';

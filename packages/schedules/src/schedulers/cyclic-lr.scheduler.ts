@@ -2,7 +2,7 @@
 import { LRScheduler } from '../core/lr-scheduler.ts';
 import type { OptimizerState } from '../core/optimizer-state.ts';
 import type { Compiled } from '../expression/expression.compiler.ts';
-import { formatParamReason, type ScheduleDefinition } from '../spec/schedule-definition.ts';
+import { formatParamReason, type ScheduleDefinition } from '../parsing/schedule-definition.ts';
 import { checkCycleMomentum } from './momentum-check.ts';
 
 type Mode = 'triangular' | 'triangular2' | 'exp_range';

@@ -1,7 +1,7 @@
 // ExponentialLR: lr *= gamma every step.
 import { LRScheduler } from '../core/lr-scheduler.ts';
 import type { OptimizerState } from '../core/optimizer-state.ts';
-import type { ScheduleDefinition } from '../spec/schedule-definition.ts';
+import type { ScheduleDefinition } from '../parsing/schedule-definition.ts';
 
 export class ExponentialLR extends LRScheduler {
   readonly kind = 'ExponentialLR';

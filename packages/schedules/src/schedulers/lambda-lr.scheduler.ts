@@ -2,7 +2,7 @@
 import { LRScheduler } from '../core/lr-scheduler.ts';
 import type { OptimizerState } from '../core/optimizer-state.ts';
 import type { Compiled } from '../expression/expression.compiler.ts';
-import type { ScheduleDefinition } from '../spec/schedule-definition.ts';
+import type { ScheduleDefinition } from '../parsing/schedule-definition.ts';
 
 export class LambdaLR extends LRScheduler {
   readonly kind = 'LambdaLR';

@@ -2,7 +2,7 @@
 // applied as PyTorch's chainable ratio so composites see the same float rounding.
 import { LRScheduler } from '../core/lr-scheduler.ts';
 import type { OptimizerState } from '../core/optimizer-state.ts';
-import type { ScheduleDefinition } from '../spec/schedule-definition.ts';
+import type { ScheduleDefinition } from '../parsing/schedule-definition.ts';
 
 export class LinearLR extends LRScheduler {
   readonly kind = 'LinearLR';

@@ -1,7 +1,7 @@
 // Shared by CyclicLR and OneCycleLR: PyTorch refuses cycle_momentum on an optimizer whose
 // defaults hold neither `momentum` nor `betas` (SGD always holds momentum, even when 0).
-import type { ParseContext } from '../spec/schedule-definition.ts';
-import type { SpecReader } from '../spec/spec-reader.ts';
+import type { ParseContext } from '../parsing/schedule-definition.ts';
+import type { SpecReader } from '../parsing/spec-reader.ts';
 
 export function checkCycleMomentum(r: SpecReader, ctx: ParseContext, cycleMomentum: boolean): void {
   if (cycleMomentum && ctx.momentumKind === null) {

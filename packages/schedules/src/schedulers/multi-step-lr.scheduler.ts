@@ -1,7 +1,7 @@
 // MultiStepLR: multiply by gamma ** (times the epoch appears in milestones), like Counter.
 import { LRScheduler } from '../core/lr-scheduler.ts';
 import type { OptimizerState } from '../core/optimizer-state.ts';
-import type { ScheduleDefinition } from '../spec/schedule-definition.ts';
+import type { ScheduleDefinition } from '../parsing/schedule-definition.ts';
 
 export class MultiStepLR extends LRScheduler {
   readonly kind = 'MultiStepLR';

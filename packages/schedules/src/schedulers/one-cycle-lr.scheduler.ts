@@ -3,7 +3,7 @@
 import { LRScheduler } from '../core/lr-scheduler.ts';
 import type { ExtraGroupKey, OptimizerState } from '../core/optimizer-state.ts';
 import { ScheduleStepError } from '../errors.ts';
-import { formatParamReason, type ScheduleDefinition } from '../spec/schedule-definition.ts';
+import { formatParamReason, type ScheduleDefinition } from '../parsing/schedule-definition.ts';
 import { checkCycleMomentum } from './momentum-check.ts';
 
 export interface OneCycleConfig {

@@ -1,7 +1,7 @@
 // PolynomialLR: decays to 0 at total_iters as (1 - t/T) ** power, via PyTorch's ratio form.
 import { LRScheduler } from '../core/lr-scheduler.ts';
 import type { OptimizerState } from '../core/optimizer-state.ts';
-import type { ScheduleDefinition } from '../spec/schedule-definition.ts';
+import type { ScheduleDefinition } from '../parsing/schedule-definition.ts';
 
 export class PolynomialLR extends LRScheduler {
   readonly kind = 'PolynomialLR';

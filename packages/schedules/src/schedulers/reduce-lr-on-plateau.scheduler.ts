@@ -2,7 +2,7 @@
 import type { OptimizerState } from '../core/optimizer-state.ts';
 import { stateNumber, type NodeState, type SchedulerNode } from '../core/scheduler-node.ts';
 import { ScheduleStepError } from '../errors.ts';
-import type { ScheduleDefinition } from '../spec/schedule-definition.ts';
+import type { ScheduleDefinition } from '../parsing/schedule-definition.ts';
 
 export interface PlateauConfig {
   mode: 'min' | 'max';

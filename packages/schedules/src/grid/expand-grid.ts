@@ -1,5 +1,3 @@
-import type { Issue } from '@lrsweep/contracts';
-
 /**
  * Grid expansion, W&B style: inside a schedule entry, any object of the exact form
  * `{"values": [...]}` is an axis; the entry expands to the product of its axes. Everything
@@ -50,8 +48,11 @@ export interface GridEntry {
   size: number;
 }
 
-/** Axes of one schedule entry, or issues when an axis is empty. */
-export function gridOf(entry: unknown, at: string): { grid: GridEntry; issues: Issue[] } {
+/**
+ * Axes of one schedule entry, or issues when an axis is empty. Issues have the API's issue
+ * shape (a JSON pointer into the request under `at`, and a message), as validateSchedule's do.
+ */
+export function gridOf(entry: unknown, at: string): { grid: GridEntry; issues: Array<{ path: string; message: string }> } {
   const axes: Axis[] = [];
   findAxes(entry, [], axes);
   const issues = axes

@@ -1,0 +1,104 @@
+"""What the tests share: where lrsweep lives, whether torch is here, and the worker's side of
+the channel a script reads its trial from."""
+
+import importlib.util
+import json
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+
+PYTHON_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# find_spec, not import: importing torch takes seconds, and most tests do not need it.
+HAS_TORCH = importlib.util.find_spec("torch") is not None
+NO_TORCH = "needs torch, which %s cannot import (Debian: apt-get install python3-torch)" % sys.executable
+
+
+class ScriptUnderWorker:
+    """Runs `code` as the worker runs a trainer's script (apps/worker/src/external/script-process.ts):
+    JSON lines both ways on a socket handed over as an extra file descriptor named by LRSWEEP_FD,
+    stdout and stderr left to the script."""
+
+    def __init__(self, code):
+        self._sock, theirs = socket.socketpair()
+        self._sock.settimeout(30)  # a script that never answers fails the test instead of hanging it
+        env = dict(os.environ, LRSWEEP_FD=str(theirs.fileno()), PYTHONPATH=PYTHON_DIR, PYTHONUNBUFFERED="1")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", textwrap.dedent(code)],
+            env=env,
+            pass_fds=[theirs.fileno()],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            universal_newlines=True,
+        )
+        theirs.close()
+        self._lines = self._sock.makefile("r", encoding="utf-8")
+
+    def send(self, message):
+        self._sock.sendall((json.dumps(message) + "\n").encode("utf-8"))
+
+    def send_trial(self, trial):
+        self.send({"type": "init", "trial": trial})
+
+    def receive(self):
+        line = self._lines.readline()
+        if not line:
+            raise AssertionError("the script closed its channel; stderr:\n" + self.proc.stderr.read())
+        return json.loads(line)
+
+    def close_channel(self):
+        """What the script sees when its worker dies."""
+        self._sock.shutdown(socket.SHUT_RDWR)
+
+    def finish(self, timeout=60):
+        """Waits for the script; returns (exit code, stdout, stderr) and closes the channel."""
+        try:
+            out, err = self.proc.communicate(timeout=timeout)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+            self._lines.close()
+            self._sock.close()
+        return self.proc.returncode, out, err
+
+
+class Recorder:
+    """Stands in for the channel in in-process tests: keeps what the trial sends. The real
+    channel is exercised by the ScriptUnderWorker tests."""
+
+    def __init__(self):
+        self.messages = []
+
+    def send(self, message):
+        self.messages.append(message)
+
+    def of_type(self, kind):
+        return [m for m in self.messages if m["type"] == kind]
+
+
+def trial_spec(**spec):
+    """A whole trial as Trial() takes it (init() fills what the worker leaves out), with `spec` on top."""
+    base = {
+        "id": "trial-1",
+        "seed": 0,
+        "epochs": 4,
+        "args": {},
+        "optimizer": {"type": "SGD", "lr": 0.1},
+        "schedule": None,
+        "objective": {"metric": "val_loss", "mode": "min"},
+        "steps_per_epoch": None,
+        "checkpoint_dir": None,
+        "resume": None,
+    }
+    base.update(spec)
+    return base
+
+
+def recorded_trial(**spec):
+    """A Trial whose messages a Recorder keeps: (trial, recorder)."""
+    from lrsweep import Trial
+
+    recorder = Recorder()
+    return Trial(trial_spec(**spec), recorder), recorder
