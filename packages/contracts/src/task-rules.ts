@@ -1,6 +1,6 @@
 import { DATASET_IMAGES, DATASET_SIZES } from './datasets.ts';
 import type { Issue } from './error.schema.ts';
-import { isExternalTask, type BuiltinTask, type Task } from './task.schema.ts';
+import type { BuiltinTask, Task } from './task.schema.ts';
 
 // What a built-in task must satisfy beyond its JSON schema, because the answer depends on
 // another field (the dataset). The API refuses these at submit time and the trainer checks
@@ -27,9 +27,9 @@ export function taskRuleIssues(task: BuiltinTask): Issue[] {
  * Optimizer steps per epoch: one per minibatch of the training split (the last may be short,
  * like torch's DataLoader). A script's loader length is known only when the sweep states it.
  */
-export function stepsPerEpoch(task: BuiltinTask): number;
+export function stepsPerEpoch(task: Pick<BuiltinTask, 'dataset' | 'batchSize'>): number;
 export function stepsPerEpoch(task: Task): number | undefined;
-export function stepsPerEpoch(task: Task): number | undefined {
-  if (isExternalTask(task)) return task.stepsPerEpoch;
+export function stepsPerEpoch(task: Task | Pick<BuiltinTask, 'dataset' | 'batchSize'>): number | undefined {
+  if ('trainer' in task) return task.stepsPerEpoch;
   return Math.ceil(DATASET_SIZES[task.dataset].train / task.batchSize);
 }
