@@ -1,3 +1,4 @@
+import { REFUSED_TASKS } from '@lrsweep/contracts/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './stack.ts';
 
@@ -18,6 +19,8 @@ const cases: Array<[string, object, string, RegExp?]> = [
   ['string where an integer belongs', withTask({ epochs: '10' }), '/task/epochs'],
   ['zero epochs', withTask({ epochs: 0 }), '/task/epochs'],
   ['unknown dataset', withTask({ dataset: 'imagenet' }), '/task/dataset'],
+  ['a CNN deeper than a 28x28 image allows', withTask({ dataset: 'mnist', model: { type: 'cnn', channels: [4, 4, 4, 4] } }), '/task/model/channels', /at most 2 entries for a 28x28 image/],
+  ['a CNN on flat data', withTask({ model: { type: 'cnn' } }), '/task/model/type', /image data/],
   ['negative lr', withTask({ optimizer: { type: 'SGD', lr: -1 } }), '/task/optimizer'],
   ['missing schedules', { name: 'x', task: valid.task }, '/schedules', /required/],
   ['unknown scheduler type', withSchedules([{ type: 'WarmupLR' }]), '/schedules/0/type', /StepLR/],
@@ -48,6 +51,16 @@ describe('POST /v1/sweeps refuses bad input', () => {
     const issue = error.issues.find((i: { path: string }) => i.path === path);
     expect(issue, `no issue at ${path} in ${res.body}`).toBeDefined();
     if (message) expect(issue.message).toMatch(message);
+  });
+
+  // The table the trainer's tests run too: a task the worker would refuse is refused here, by
+  // the same field, instead of failing every trial after a 201.
+  it.each(REFUSED_TASKS.map((c) => [c.name, c] as const))('every field the trainer refuses is a 400 at submit: %s', async (_name, c) => {
+    const res = await stack.app.inject({ method: 'POST', url: '/v1/sweeps', payload: { ...valid, task: c.task } });
+    expect(res.statusCode, res.body).toBe(400);
+    const { error } = res.json();
+    expect(error.code).toBe('LRS_VALIDATION');
+    expect(error.issues.map((i: { path: string }) => i.path), res.body).toContain(`/task${c.path}`);
   });
 
   it('names every bad field at once', async () => {

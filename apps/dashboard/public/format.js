@@ -26,10 +26,10 @@ export const badge = (state) => `<span class="badge ${esc(state)}">${esc(state)}
 export const progressBar = (p) =>
   `<div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="${Math.round(p * 100)}"><span style="width:${(p * 100).toFixed(1)}%"></span></div>`;
 
-/** Training-set sizes of the built-in datasets (packages/trainer DATASET_SIZES; a test keeps them equal). */
+/** Training-set sizes of the built-in datasets: contracts' DATASET_SIZES, which the page cannot import (test/format.test.ts keeps them equal). */
 export const TRAIN_SIZES = { spirals: 720, mnist: 8000 };
 
-/** Optimizer steps per epoch for a task, or 1 when unknown (an external trainer may say so itself). */
+/** Optimizer steps per epoch for a task (contracts' stepsPerEpoch, held equal by a test), or 1 when unknown (an external trainer may say so itself). */
 export function stepsPerEpoch(task) {
   if (task?.stepsPerEpoch) return task.stepsPerEpoch;
   const n = TRAIN_SIZES[task?.dataset];

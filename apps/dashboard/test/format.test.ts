@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { DATASET_SIZES } from '@lrsweep/trainer';
+import { DATASETS, DATASET_SIZES, stepsPerEpoch as contractStepsPerEpoch } from '@lrsweep/contracts';
 import { TRAIN_SIZES, expandGrid, lineOf, locate, pointerOffsets, scheduleLabel, stepsPerEpoch } from '../public/format.js';
 
 describe('dashboard helpers', () => {
-  it('knows the training-set sizes the trainer uses (the lr preview needs steps per epoch)', () => {
+  // The page runs in the browser and cannot import contracts, so its copy is held to them here.
+  it("knows the training-set sizes and steps per epoch the trainer uses (contracts'; the lr preview needs them)", () => {
     expect(TRAIN_SIZES).toEqual(Object.fromEntries(Object.entries(DATASET_SIZES).map(([k, v]) => [k, v.train])));
+    for (const dataset of DATASETS) {
+      for (const batchSize of [1, 7, 32, 64, 100, 720, 1000, 8000, 65536]) {
+        expect(stepsPerEpoch({ dataset, batchSize }), `${dataset} / ${batchSize}`).toBe(contractStepsPerEpoch({ dataset, batchSize }));
+      }
+    }
     expect(stepsPerEpoch({ dataset: 'mnist', batchSize: 64 })).toBe(125);
     expect(stepsPerEpoch({ trainer: 'x', stepsPerEpoch: 7 })).toBe(7);
   });

@@ -1,5 +1,8 @@
 import './formats.ts';
+export * from './datasets.ts';
 export * from './task.schema.ts';
+export * from './task-rules.ts';
+export * from './check-task.ts';
 export * from './sweep.schema.ts';
 export * from './trial.schema.ts';
 export * from './leaderboard.schema.ts';

@@ -1,14 +1,17 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { DATASETS } from './datasets.ts';
 
 // What a trial trains: dataset, model, epochs, batch size and a PyTorch-named optimizer.
 // Schedules are validated by @lrsweep/schedules, not here: this file only types the boundary.
+// Rules a JSON schema cannot say (a CNN's depth depends on the dataset) are in task-rules.ts.
 
-export const DATASETS = ['mnist', 'spirals'] as const;
 export const METRICS = ['val_loss', 'val_acc', 'train_loss'] as const;
+export const MODEL_TYPES = ['mlp', 'cnn'] as const;
+export const OPTIMIZER_TYPES = ['SGD', 'Adam', 'AdamW'] as const;
 
 export const MlpModel = Type.Object(
   {
-    type: Type.Literal('mlp'),
+    type: Type.Literal(MODEL_TYPES[0]),
     hidden: Type.Array(Type.Integer({ minimum: 1, maximum: 4096 }), { maxItems: 8, default: [128] }),
   },
   { additionalProperties: false },
@@ -16,7 +19,7 @@ export const MlpModel = Type.Object(
 
 export const CnnModel = Type.Object(
   {
-    type: Type.Literal('cnn'),
+    type: Type.Literal(MODEL_TYPES[1]),
     channels: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 256 }), { minItems: 1, maxItems: 4 })),
   },
   { additionalProperties: false },
@@ -30,7 +33,7 @@ const unit = (description: string) => Type.Number({ minimum: 0, maximum: 1, desc
 /** PyTorch's optimizer names and hyperparameter names (`torch.optim.SGD`, `Adam`, `AdamW`). */
 export const SgdOptimizer = Type.Object(
   {
-    type: Type.Literal('SGD'),
+    type: Type.Literal(OPTIMIZER_TYPES[0]),
     lr: positive('initial learning rate'),
     momentum: Type.Optional(unit('SGD momentum')),
     nesterov: Type.Optional(Type.Boolean()),
@@ -41,7 +44,7 @@ export const SgdOptimizer = Type.Object(
 
 export const AdamOptimizer = Type.Object(
   {
-    type: Type.Union([Type.Literal('Adam'), Type.Literal('AdamW')]),
+    type: Type.Union([Type.Literal(OPTIMIZER_TYPES[1]), Type.Literal(OPTIMIZER_TYPES[2])]),
     lr: positive('initial learning rate'),
     betas: Type.Optional(Type.Tuple([unit('beta1'), unit('beta2')])),
     eps: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
@@ -109,13 +112,6 @@ export type Model = Static<typeof Model>;
 export type Optimizer = Static<typeof Optimizer>;
 export type Objective = Static<typeof Objective>;
 export type Metric = (typeof METRICS)[number];
+export type ModelType = (typeof MODEL_TYPES)[number];
+export type OptimizerType = (typeof OPTIMIZER_TYPES)[number];
 
-/**
- * Training-set sizes, known without loading the data: the API uses them to check per-step
- * schedules (OneCycleLR's total_steps) against epochs x steps per epoch at submit time.
- * The trainer asserts its loaders agree.
- */
-export const DATASET_TRAIN_SIZES: Record<(typeof DATASETS)[number], number> = {
-  mnist: 8_000,
-  spirals: 720,
-};

@@ -1,4 +1,4 @@
-import { DATASET_TRAIN_SIZES, isExternalTask, type CreateSweepBody, type Issue, type Objective } from '@lrsweep/contracts';
+import { isExternalTask, stepsPerEpoch as stepsPerEpochOf, taskRuleIssues, type CreateSweepBody, type Issue, type Objective } from '@lrsweep/contracts';
 import {
   canonicalJson,
   createScheduler,
@@ -46,9 +46,8 @@ const MAX_SCHEDULE_JSON_BYTES = 4096;
  * time instead of failing every trial an hour later.
  */
 function dryRun(schedule: ScheduleSpec, body: CreateSweepBody, budget: { steps: number }): string | null {
-  const task = body.task;
   // A script's loader length is known only when the sweep states it (task.stepsPerEpoch).
-  const stepsPerEpoch = isExternalTask(task) ? task.stepsPerEpoch : Math.ceil(DATASET_TRAIN_SIZES[task.dataset] / task.batchSize);
+  const stepsPerEpoch = stepsPerEpochOf(body.task);
   try {
     const scheduler = createScheduler(schedule, body.task.optimizer);
     if (scheduler.interval === 'step' && stepsPerEpoch === undefined) return null;
@@ -84,7 +83,9 @@ function plateauMismatch(schedule: Record<string, unknown>, objective: Objective
 export function planSweep(body: CreateSweepBody, maxTrials: number): { plan: SweepPlan } | { issues: Issue[] } {
   const objective = body.objective ?? DEFAULT_OBJECTIVE;
   const seeds = seedList(body.seeds);
-  const issues: Issue[] = [];
+  // What the schema cannot say about a built-in task (a CNN deeper than its images allow): the
+  // trainer checks the same rules, so a task it would refuse is refused here instead.
+  const issues: Issue[] = isExternalTask(body.task) ? [] : taskRuleIssues(body.task).map((i) => ({ path: `/task${i.path}`, message: i.message }));
   const grids = body.schedules.map((entry, i) => {
     const { grid, issues: gridIssues } = gridOf(entry, `/schedules/${i}`);
     issues.push(...gridIssues);

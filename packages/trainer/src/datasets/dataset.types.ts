@@ -1,5 +1,8 @@
-export const DATASETS = ['mnist', 'spirals'] as const;
-export type DatasetName = (typeof DATASETS)[number];
+import type { DatasetName } from '@lrsweep/contracts';
+
+// The names and sizes of the datasets are contracts' (the API checks tasks with them); the
+// loaders' tests assert the data they load agrees.
+export { DATASETS, DATASET_SIZES, type DatasetName } from '@lrsweep/contracts';
 
 /** Row-major samples: `x` holds `size * features` floats, `y` holds `size * classes` one-hot floats. */
 export interface Split {
@@ -17,12 +20,3 @@ export interface Dataset {
   readonly train: Split;
   readonly val: Split;
 }
-
-/**
- * Sizes known without loading, so the noop backend can step per-batch schedulers the right
- * number of times without reading 20 MB of digits. The loader tests assert they match.
- */
-export const DATASET_SIZES: Record<DatasetName, { train: number; val: number }> = {
-  spirals: { train: 720, val: 180 },
-  mnist: { train: 8000, val: 2000 },
-};

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TrainerConfigError } from '../errors.ts';
-import { DATASET_SIZES, type Split } from './dataset.types.ts';
+import { DATASET_IMAGES } from '@lrsweep/contracts';
+import { DATASETS, DATASET_SIZES, type Split } from './dataset.types.ts';
 import { loadDataset } from './load-dataset.ts';
 
 const labelsOf = (split: Split, classes: number): number[] =>
@@ -50,5 +51,15 @@ describe('spirals', () => {
   it('rejects an unknown dataset with a JSON pointer', async () => {
     await expect(loadDataset('cifar' as 'mnist')).rejects.toThrow(TrainerConfigError);
     await expect(loadDataset('cifar' as 'mnist')).rejects.toMatchObject({ path: '/task/dataset' });
+  });
+});
+
+// The API plans sweeps and checks CNN depth from contracts' table without loading any data.
+describe.each(DATASETS)('%s', (name) => {
+  it("has the sizes and image shape contracts' table gives the API", async () => {
+    const d = await loadDataset(name);
+    expect({ train: d.train.size, val: d.val.size }).toEqual(DATASET_SIZES[name]);
+    const image = DATASET_IMAGES[name];
+    expect(d.imageShape?.slice(0, 2) ?? null).toEqual(image && [image.height, image.width]);
   });
 });

@@ -1,7 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 
-export const MODEL_TYPES = ['mlp', 'cnn'] as const;
-export type ModelSpec = { type: 'mlp'; hidden: number[] } | { type: 'cnn'; channels?: number[] };
+export { MODEL_TYPES, type Model as ModelSpec } from '@lrsweep/contracts';
 
 /**
  * A model is a flat list of variables and a pure forward function. Optimizers, checkpoints

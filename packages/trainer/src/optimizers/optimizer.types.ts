@@ -1,10 +1,11 @@
+import type { OptimizerType } from '@lrsweep/contracts';
 import type * as tf from '@tensorflow/tfjs';
 
-export const OPTIMIZER_TYPES = ['SGD', 'Adam', 'AdamW'] as const;
+export { OPTIMIZER_TYPES } from '@lrsweep/contracts';
 
 /** PyTorch's names and defaults (`torch.optim.SGD`, `Adam`, `AdamW`). */
 export interface OptimizerSpec {
-  type: (typeof OPTIMIZER_TYPES)[number];
+  type: OptimizerType;
   lr: number;
   /** @defaultValue 0 */
   momentum?: number;

@@ -1,3 +1,4 @@
+import { REFUSED_TASKS } from '@lrsweep/contracts/testing';
 import { createScheduler } from '@lrsweep/schedules';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +7,7 @@ import { TrainerConfigError } from '../errors.ts';
 import type { SchedulerFactory } from './scheduler.types.ts';
 import { spiralsTask, withoutSeconds } from './test-helpers.ts';
 import { trainWith } from './train.ts';
-import type { EpochRow, TrainOptions } from './train.types.ts';
+import type { EpochRow, TrainOptions, TrainTask } from './train.types.ts';
 
 const create: SchedulerFactory = createScheduler;
 beforeAll(async () => {
@@ -95,6 +96,14 @@ describe('task validation', () => {
     const run = trainWith({ task, trials: [{ schedule: constant, seed: 1 }], onEpoch: () => {} }, create);
     await expect(run).rejects.toThrow(TrainerConfigError);
     await expect(run).rejects.toMatchObject({ path });
+  });
+
+  // The tasks the API refuses at submit (apps/api's tests send the same table): the trainer
+  // refuses each at the same field, so a refusal here can only come from a caller that skipped the API.
+  it.each(REFUSED_TASKS.map((c) => [c.name, c] as const))('%s -> TrainerConfigError at the field the API names', async (_name, c) => {
+    const run = trainWith({ task: c.task as unknown as TrainTask, trials: [{ schedule: constant, seed: 1 }], onEpoch: () => {} }, create);
+    await expect(run).rejects.toThrow(TrainerConfigError);
+    await expect(run).rejects.toMatchObject({ path: `/task${c.path}` });
   });
 
   it('reports a bad schedule under its trial, before any trial trains', async () => {

@@ -1,6 +1,6 @@
+import { stepsPerEpoch as stepsPerEpochOf } from '@lrsweep/contracts';
 import { activeBackend, selectBackend } from '../backends/select-backend.ts';
 import { trainBlasTrial } from '../blas/blas-trial.ts';
-import { DATASET_SIZES } from '../datasets/dataset.types.ts';
 import { loadDataset } from '../datasets/load-dataset.ts';
 import { uploadDataset } from './data-tensors.ts';
 import { noopTrial } from './noop-trial.ts';
@@ -22,7 +22,7 @@ export async function trainWith(opts: TrainOptions, createScheduler: SchedulerFa
   validateOptions(opts);
   const backend = activeBackend() ?? (await selectBackend());
   const { task } = opts;
-  const stepsPerEpoch = Math.ceil(DATASET_SIZES[task.dataset].train / task.batchSize);
+  const stepsPerEpoch = stepsPerEpochOf(task);
   // All schedulers up front: a bad spec in trial 3 should fail before trial 0 trains.
   const schedulers = opts.trials.map((trial, i) => {
     try {

@@ -1,4 +1,4 @@
-import type { DatasetName } from '../datasets/dataset.types.ts';
+import type { DatasetName, Metric } from '@lrsweep/contracts';
 import type { ModelSpec } from '../models/model.types.ts';
 import type { OptimizerSpec, OptimizerState } from '../optimizers/optimizer.types.ts';
 import type { SchedulerState, ScheduleSpec } from './scheduler.types.ts';
@@ -50,7 +50,7 @@ export type TrialOutcome =
   /** `epoch`: the first epoch not run. */
   | { status: 'stopped'; epoch: number };
 
-export type ObjectiveMetric = 'val_loss' | 'val_acc' | 'train_loss';
+export type ObjectiveMetric = Metric;
 
 export interface TrainOptions {
   task: TrainTask;
