@@ -139,9 +139,11 @@ describe('the lrsweep binary', () => {
     });
 
   it('shows migrate --help without touching the database, and refuses serve --prot in one line', async () => {
-    const [help, bad] = await Promise.all([lrsweep(['migrate', '--help']), lrsweep(['serve', '--prot', '3'])]);
+    const [help, migrate, bad] = await Promise.all([lrsweep(['migrate', '--help']), lrsweep(['migrate']), lrsweep(['serve', '--prot', '3'])]);
     expect(help).toMatchObject({ code: 0, stderr: '' });
     expect(help.stdout).toMatch(/^usage: lrsweep migrate \[options\]\n/);
+    // what migrating would have done: fail, in one line
+    expect(migrate).toMatchObject({ code: 1, stdout: '', stderr: expect.stringMatching(/^lrsweep: cannot migrate Postgres at postgresql:\/\/postgres@127\.0\.0\.1:1\/unreachable: .*ECONNREFUSED.*\n$/) });
     expect(bad).toEqual({ code: 2, stdout: '', stderr: "lrsweep: serve: Unknown option '--prot' (see lrsweep serve --help)\n" });
   }, 30_000);
 });

@@ -1,6 +1,6 @@
 import { loadConfig } from '@lrsweep/config';
-import { migrate } from '@lrsweep/db';
 import { defineCommand } from '../command.ts';
+import { migrateDatabase } from '../migrate-database.ts';
 import { DATABASE_ENVIRONMENT } from '../service-options.ts';
 
 /** `lrsweep migrate`: prisma/migrations applied to DATABASE_URL. */
@@ -14,7 +14,7 @@ export const command = defineCommand({
 
 async function run(): Promise<number> {
   const { databaseUrl } = loadConfig();
-  const result = await migrate(databaseUrl);
+  const result = await migrateDatabase(databaseUrl);
   process.stdout.write(`migrations: ${JSON.stringify(result)}\n`);
   return 0;
 }

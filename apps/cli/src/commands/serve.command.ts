@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { loadConfig } from '@lrsweep/config';
-import { migrate } from '@lrsweep/db';
 import { defineCommand, type CommandInput } from '../command.ts';
+import { migrateDatabase } from '../migrate-database.ts';
 import { spawnApp } from '../run-app.ts';
 import { LISTEN_OPTIONS, SERVICE_ENVIRONMENT } from '../service-options.ts';
 
@@ -26,7 +26,7 @@ foreground. Ctrl-C stops them all; if one exits on its own, the others are stopp
 
 async function run({ options }: CommandInput<typeof OPTIONS>): Promise<number> {
   const config = loadConfig();
-  await migrate(config.databaseUrl);
+  await migrateDatabase(config.databaseUrl);
 
   const children: ChildProcess[] = [spawnApp('api', ['--port', String(options.port), '--host', options.host])];
   for (let i = 0; i < options.workers; i++) children.push(spawnApp('worker', []));
