@@ -6,7 +6,11 @@ import type { Command, CommandGroup, Env } from './command.ts';
 import { commandHelp, groupHelp, overviewHelp } from './help.ts';
 import { parseArgv, wantsHelp } from './parse-argv.ts';
 
-/** Every command, in the order `lrsweep --help` lists them. A new command is one line here. */
+/**
+ * Every command, in the order `lrsweep --help` lists them. A new command is one line here and
+ * a `commands/<name>.command.ts` that exports `command = defineCommand({ summary, args,
+ * description, options, run })`; API commands spread `API_OPTIONS` into their options.
+ */
 export const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command | CommandGroup }>>> = {
   schedule: () => import('./commands/schedule.command.ts'),
   serve: () => import('./commands/serve.command.ts'),
