@@ -60,7 +60,7 @@ describe('lrsweep <command> --help', () => {
 
   it('shows defaults and the environment variables a command reads', async () => {
     const serve = await cli(['serve', '--help']);
-    expect(serve.out).toMatch(/^ {2}--port P +.*default: \$PORT, else 3000\)$/m);
+    expect(serve.out).toMatch(/^ {2}--port P +.*, else \$PORT, else 3000; .*\(an integer 0\.\.65535\)$/m);
     expect(serve.out).toMatch(/^ {2}--workers N +.*\(an integer 0\.\.64; default 2\)$/m);
     expect(serve.out).toMatch(/^environment:\n {2}DATABASE_URL +Postgres/m);
     const best = await cli(['best', '--help']);

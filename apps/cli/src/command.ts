@@ -27,7 +27,10 @@ export interface TextOption extends BaseOption {
   /** The command cannot run without it. */
   required?: boolean;
   default?: string;
-  /** Read when the option is not given (an empty variable counts as unset), before `default`. */
+  /**
+   * Read by the CLI when the option is not given (an empty variable counts as unset), before
+   * `default`. A variable the process the CLI starts reads itself is named in `description`.
+   */
   env?: string;
 }
 
@@ -38,7 +41,7 @@ export interface NumberOption extends BaseOption {
   min: number;
   max?: number;
   default?: number;
-  /** Read when the option is not given (an empty variable counts as unset), before `default`. */
+  /** As TextOption's `env`. */
   env?: string;
 }
 

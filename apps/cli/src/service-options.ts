@@ -3,17 +3,23 @@
 // are that package's.
 import type { OptionSpecs } from './command.ts';
 
-/** Where the API listens; passed on to the API process as --port and --host. */
+/**
+ * Where the API listens, passed on to the API process only when given: without them it reads
+ * PORT and HOST itself, so their defaults live in one place (packages/config).
+ */
 export const LISTEN_OPTIONS = {
-  port: { type: 'integer', value: 'P', min: 0, max: 65535, env: 'PORT', default: 3000, description: 'the port the API listens on; 0 picks a free one' },
+  port: { type: 'integer', value: 'P', min: 0, max: 65535, description: 'the port the API listens on, else $PORT, else 3000; 0 picks a free one' },
   host: {
     type: 'string',
     value: 'H',
-    env: 'HOST',
-    default: '127.0.0.1',
-    description: 'the address the API listens on; beyond loopback every request needs an API key',
+    description: 'the address the API listens on, else $HOST, else 127.0.0.1; beyond loopback every request needs an API key',
   },
 } as const satisfies OptionSpecs;
+
+/** --port and --host as the API process takes them: only those given. */
+export function listenArgs(options: { port?: number | undefined; host?: string | undefined }): string[] {
+  return [...(options.port === undefined ? [] : ['--port', String(options.port)]), ...(options.host === undefined ? [] : ['--host', options.host])];
+}
 
 export const DATABASE_ENVIRONMENT = {
   DATABASE_URL: 'Postgres (default postgresql://postgres@127.0.0.1:5432/lrsweep)',

@@ -1,6 +1,6 @@
 import { defineCommand, type CommandInput } from '../command.ts';
 import { runInForeground } from '../run-app.ts';
-import { LISTEN_OPTIONS, SERVICE_ENVIRONMENT } from '../service-options.ts';
+import { LISTEN_OPTIONS, listenArgs, SERVICE_ENVIRONMENT } from '../service-options.ts';
 
 /** `lrsweep api [--port P] [--host H]`: the API alone. */
 export const command = defineCommand({
@@ -8,5 +8,5 @@ export const command = defineCommand({
   description: 'Runs the REST API (and the dashboard at /) in the foreground until Ctrl-C. It does not migrate:\nrun `lrsweep migrate` first, or use `lrsweep serve`.',
   options: LISTEN_OPTIONS,
   environment: SERVICE_ENVIRONMENT,
-  run: ({ options }: CommandInput<typeof LISTEN_OPTIONS>) => runInForeground('api', ['--port', String(options.port), '--host', options.host]),
+  run: ({ options }: CommandInput<typeof LISTEN_OPTIONS>) => runInForeground('api', listenArgs(options)),
 });

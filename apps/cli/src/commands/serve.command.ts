@@ -3,7 +3,7 @@ import { loadConfig } from '@lrsweep/config';
 import { defineCommand, type CommandInput } from '../command.ts';
 import { migrateDatabase } from '../migrate-database.ts';
 import { spawnApp } from '../run-app.ts';
-import { LISTEN_OPTIONS, SERVICE_ENVIRONMENT } from '../service-options.ts';
+import { LISTEN_OPTIONS, listenArgs, SERVICE_ENVIRONMENT } from '../service-options.ts';
 
 const OPTIONS = {
   ...LISTEN_OPTIONS,
@@ -28,7 +28,7 @@ async function run({ options }: CommandInput<typeof OPTIONS>): Promise<number> {
   const config = loadConfig();
   await migrateDatabase(config.databaseUrl);
 
-  const children: ChildProcess[] = [spawnApp('api', ['--port', String(options.port), '--host', options.host])];
+  const children: ChildProcess[] = [spawnApp('api', listenArgs(options))];
   for (let i = 0; i < options.workers; i++) children.push(spawnApp('worker', []));
 
   return new Promise((resolve) => {
