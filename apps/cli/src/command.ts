@@ -88,6 +88,8 @@ export interface CommandGroup {
 
 /** Declares a command; `const` keeps option literals (`choices`) so `run` gets their union type. */
 export function defineCommand<const O extends OptionSpecs>(spec: Omit<Command<O>, 'kind' | 'args'> & { args?: readonly string[] }): Command {
+  // Widened so commands can sit in one table: `run` still only ever gets values the parser
+  // checked against this same declaration.
   return { kind: 'command', args: [], ...spec } as unknown as Command;
 }
 
