@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ApiClient, DEFAULT_API, errorFromBody, parseApiCommand } from './api-client.ts';
+import { API_OPTIONS, ApiClient, apiClient, DEFAULT_API, errorFromBody } from './api-client.ts';
 import { CliError } from './cli-error.ts';
+import { defineCommand, type Env } from './command.ts';
+import { parseArgv } from './parse-argv.ts';
 
 describe('errorFromBody', () => {
   it('gives one line per issue, each led by its JSON pointer, and exit code 2', () => {
@@ -26,24 +28,30 @@ describe('errorFromBody', () => {
   });
 });
 
-describe('parseApiCommand', () => {
-  const spec = { help: 'help\n', options: { state: { type: 'string' as const } }, positionals: { min: 1, max: 1 } };
+describe('the API options (--api, --json) as the parser reads them', () => {
+  const command = defineCommand({
+    summary: 'test',
+    args: ['ID'],
+    options: { state: { type: 'string', value: 'S', description: 'a state' }, ...API_OPTIONS },
+    run: async () => 0,
+  });
+  const parse = (argv: string[], env: Env) => ({ ...parseArgv('t', command, argv, env), env }) as { args: string[]; options: { api: string; json: boolean; state?: string }; env: Env };
 
   it('takes --api over LRSWEEP_API over the default, without a trailing slash', () => {
-    expect(parseApiCommand('t', ['id', '--api', 'http://a:1/'], spec, { LRSWEEP_API: 'http://b:2' })!.client.base).toBe('http://a:1');
-    expect(parseApiCommand('t', ['id'], spec, { LRSWEEP_API: 'http://b:2' })!.client.base).toBe('http://b:2');
-    expect(parseApiCommand('t', ['id'], spec, {})!.client.base).toBe(DEFAULT_API);
+    expect(apiClient(parse(['id', '--api', 'http://a:1/'], { LRSWEEP_API: 'http://b:2' })).base).toBe('http://a:1');
+    expect(apiClient(parse(['id'], { LRSWEEP_API: 'http://b:2' })).base).toBe('http://b:2');
+    expect(apiClient(parse(['id'], {})).base).toBe(DEFAULT_API);
   });
 
   it("returns the command's own options, positionals and --json", () => {
-    const cmd = parseApiCommand('t', ['id', '--state', 'running', '--json'], spec, {})!;
-    expect([cmd.values.state, cmd.positionals, cmd.json]).toEqual(['running', ['id'], true]);
+    const cmd = parse(['id', '--state', 'running', '--json'], {});
+    expect([cmd.options.state, cmd.args, cmd.options.json]).toEqual(['running', ['id'], true]);
   });
 
   it('refuses unknown options, a wrong argument count and a URL that is not http, as user errors', () => {
-    expect(() => parseApiCommand('t', ['id', '--nope'], spec, {})).toThrow("t: Unknown option '--nope' (see lrsweep t --help)");
-    expect(() => parseApiCommand('t', [], spec, {})).toThrow('t: expected 1 argument, got 0');
-    expect(() => parseApiCommand('t', ['id', '--api', 'ftp://x'], spec, {})).toThrow(CliError);
+    expect(() => parse(['id', '--nope'], {})).toThrow("t: Unknown option '--nope' (see lrsweep t --help)");
+    expect(() => parse([], {})).toThrow('t: expected 1 argument, got 0');
+    expect(() => apiClient(parse(['id', '--api', 'ftp://x'], {}))).toThrow(CliError);
     expect(() => new ApiClient('localhost:3000')).toThrow("--api must be an http(s) URL, got 'localhost:3000'");
   });
 });
@@ -60,9 +68,8 @@ describe('ApiClient authorization', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     try {
-      const spec = { help: '', options: {}, positionals: { min: 0, max: 0 } };
-      await parseApiCommand('t', ['--api', base], spec as never, { LRSWEEP_API_KEY: 'lrs_secret' })!.client.get('/v1/queue');
-      await parseApiCommand('t', ['--api', base], spec as never, {})!.client.get('/v1/queue');
+      await apiClient({ options: { api: base }, env: { LRSWEEP_API_KEY: 'lrs_secret' } }).get('/v1/queue');
+      await apiClient({ options: { api: base }, env: {} }).get('/v1/queue');
     } finally {
       server.close();
     }

@@ -1,10 +1,10 @@
 // The lrsweep REST API as the CLI's commands use it, and the options every such command
-// shares (--api, --json, --help). Each failure becomes one line for the terminal and an exit
+// shares (--api, --json). Each failure becomes one line for the terminal and an exit
 // code a script can branch on: 2 for what the user can fix (a bad sweep, an unknown id), 1 when
 // the API is unreachable or broken.
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { CreateSweepBody, ErrorBody, SweepSummary, TrialSummary } from '@lrsweep/contracts';
 import { CliError } from './cli-error.ts';
+import type { Env, OptionSpecs } from './command.ts';
 
 export const DEFAULT_API = 'http://127.0.0.1:3000';
 
@@ -83,57 +83,21 @@ export function errorFromBody(status: number, json: unknown, what: string): ApiC
   return new ApiCallError(message, status >= 500 ? 1 : 2, status, code);
 }
 
-const shared = {
-  api: { type: 'string' },
-  json: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
+/** The options of every command that talks to the API. */
+export const API_OPTIONS = {
+  api: { type: 'string', value: 'URL', env: 'LRSWEEP_API', default: DEFAULT_API, description: 'the lrsweep API' },
+  json: { type: 'boolean', description: "print the API's JSON, for scripts" },
+} as const satisfies OptionSpecs;
+
+/** The variables every API command reads besides its options'. */
+export const API_ENVIRONMENT = {
+  LRSWEEP_API_KEY: 'sent as the API key ("Authorization: Bearer KEY"); `lrsweep keys create` makes one',
 } as const;
 
-type Options = NonNullable<ParseArgsConfig['options']>;
-type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O & typeof shared; allowPositionals: true; strict: true }>>;
-
-export interface ApiCommand<O extends Options> {
-  values: Parsed<O>['values'];
-  positionals: string[];
-  json: boolean;
-  client: ApiClient;
+/** The client for a parsed API command: its --api (or LRSWEEP_API) and LRSWEEP_API_KEY. */
+export function apiClient(input: { options: { api: string }; env: Env }): ApiClient {
+  return new ApiClient(input.options.api, input.env.LRSWEEP_API_KEY || undefined);
 }
-
-/**
- * Parses a command's arguments with the shared options added. Returns null after printing
- * `help` for --help; `positionals` says how many arguments the command takes (named in help).
- */
-export function parseApiCommand<O extends Options>(
-  name: string,
-  argv: string[],
-  spec: { help: string; options?: O; positionals: { min: number; max: number } },
-  env: NodeJS.ProcessEnv = process.env,
-): ApiCommand<O> | null {
-  let parsed: Parsed<O>;
-  try {
-    parsed = parseArgs({ args: argv, options: { ...(spec.options ?? ({} as O)), ...shared }, allowPositionals: true, strict: true }) as Parsed<O>;
-  } catch (err) {
-    // Node's parser adds advice about '--' after the first sentence; the first says what is wrong.
-    throw new CliError(`${name}: ${(err as Error).message.split(/\.\s|\n/)[0]} (see lrsweep ${name} --help)`);
-  }
-  const common = parsed.values as { api?: string; json?: boolean; help?: boolean };
-  if (common.help) {
-    process.stdout.write(spec.help);
-    return null;
-  }
-  const { min, max } = spec.positionals;
-  if (parsed.positionals.length < min || parsed.positionals.length > max) {
-    throw new CliError(`${name}: expected ${min === max ? min : `${min} to ${max}`} argument${max === 1 ? '' : 's'}, got ${parsed.positionals.length} (see lrsweep ${name} --help)`);
-  }
-  const base = common.api ?? (env.LRSWEEP_API || DEFAULT_API);
-  return { values: parsed.values, positionals: parsed.positionals, json: common.json === true, client: new ApiClient(base, env.LRSWEEP_API_KEY || undefined) };
-}
-
-/** The usage lines every API command ends its help with. */
-export const SHARED_HELP = `  --api URL     the lrsweep API (default: $LRSWEEP_API, else ${DEFAULT_API}); $LRSWEEP_API_KEY is sent as the API key
-  --json        print the API's JSON, for scripts
-  -h, --help    show this help
-`;
 
 /** Path-safe id: an id a user typed goes into the URL as one segment. */
 export const seg = (id: string) => encodeURIComponent(id);

@@ -1,26 +1,27 @@
 // `lrsweep best ID`: the winning schedule as the PyTorch call to paste into a training script.
 import type { LeaderboardEntry } from '@lrsweep/contracts';
-import { parseApiCommand, seg, SHARED_HELP } from '../api-client.ts';
+import { API_ENVIRONMENT, API_OPTIONS, apiClient, seg } from '../api-client.ts';
+import { defineCommand, type CommandInput } from '../command.ts';
 import { describeSchedule } from '../describe-schedule.ts';
 import { print, printJson, stdoutPalette } from '../format/output.ts';
 
-const HELP = `usage: lrsweep best ID
-
-The best schedule so far as a PyTorch call (first line), then its objective's mean ± std over
-n seeds, e.g.
-  StepLR(step_size=2, gamma=0.5)
-  val_loss 0.4127 ± 0.0153 (min) over n=3 seeds
-
-options:
-${SHARED_HELP}`;
-
 type Best = LeaderboardEntry & { metric: string; mode: string };
 
-export async function run(argv: string[]): Promise<number> {
-  const cmd = parseApiCommand('best', argv, { help: HELP, positionals: { min: 1, max: 1 } });
-  if (!cmd) return 0;
-  const best = await cmd.client.get<Best>(`/v1/sweeps/${seg(cmd.positionals[0]!)}/best`);
-  if (cmd.json) {
+export const command = defineCommand({
+  summary: 'the best schedule as a PyTorch call, with mean ± std and n',
+  args: ['ID'],
+  description: `The best schedule so far as a PyTorch call (first line), then its objective's mean ± std over
+n seeds, e.g.
+  StepLR(step_size=2, gamma=0.5)
+  val_loss 0.4127 ± 0.0153 (min) over n=3 seeds`,
+  options: API_OPTIONS,
+  environment: API_ENVIRONMENT,
+  run,
+});
+
+async function run(input: CommandInput<typeof API_OPTIONS>): Promise<number> {
+  const best = await apiClient(input).get<Best>(`/v1/sweeps/${seg(input.args[0]!)}/best`);
+  if (input.options.json) {
     printJson(best);
     return 0;
   }

@@ -1,21 +1,22 @@
 // `lrsweep cancel ID`: stop a sweep; queued trials go at once, running ones at their next epoch.
-import { parseApiCommand, seg, SHARED_HELP, type SweepDetail } from '../api-client.ts';
+import { API_ENVIRONMENT, API_OPTIONS, apiClient, seg, type SweepDetail } from '../api-client.ts';
+import { defineCommand, type CommandInput } from '../command.ts';
 import { print, printJson } from '../format/output.ts';
 
-const HELP = `usage: lrsweep cancel ID
-
-Cancels the sweep: its queued trials are removed from the queue, running ones stop at their
+export const command = defineCommand({
+  summary: 'cancel a sweep',
+  args: ['ID'],
+  description: `Cancels the sweep: its queued trials are removed from the queue, running ones stop at their
 next epoch boundary. Finished trials and their results are kept. A completed or failed sweep
-is left as it is.
+is left as it is.`,
+  options: API_OPTIONS,
+  environment: API_ENVIRONMENT,
+  run,
+});
 
-options:
-${SHARED_HELP}`;
-
-export async function run(argv: string[]): Promise<number> {
-  const cmd = parseApiCommand('cancel', argv, { help: HELP, positionals: { min: 1, max: 1 } });
-  if (!cmd) return 0;
-  const sweep = await cmd.client.post<SweepDetail>(`/v1/sweeps/${seg(cmd.positionals[0]!)}/cancel`);
-  if (cmd.json) {
+async function run(input: CommandInput<typeof API_OPTIONS>): Promise<number> {
+  const sweep = await apiClient(input).post<SweepDetail>(`/v1/sweeps/${seg(input.args[0]!)}/cancel`);
+  if (input.options.json) {
     printJson(sweep);
     return 0;
   }

@@ -3,40 +3,41 @@
 import { writeFile } from 'node:fs/promises';
 import type { TrialDetail, TrialSummary } from '@lrsweep/contracts';
 import { CliError } from '../cli-error.ts';
-import { listAllTrials, parseApiCommand, seg, SHARED_HELP, type ApiClient } from '../api-client.ts';
+import { API_ENVIRONMENT, API_OPTIONS, apiClient, listAllTrials, seg, type ApiClient } from '../api-client.ts';
+import { defineCommand, type CommandInput } from '../command.ts';
 import { describeSchedule } from '../describe-schedule.ts';
 import { toCsv } from '../format/csv.ts';
-
-const HELP = `usage: lrsweep export ID [--format csv|json] [--out FILE]
-
-Every epoch of every trial of the sweep, one row each, ordered by trial then epoch:
-  COLUMNS
-schedule_call is the schedule as a PyTorch call; schedule is its JSON spec (a JSON string in
-CSV, an object in JSON). lr is the rate in effect at the start of the epoch. Trials that
-stopped early (failed, diverged, cancelled) have the epochs they finished.
-
-options:
-  --format F    csv (default) or json (an array of row objects)
-  --out FILE    write to FILE instead of stdout
-${SHARED_HELP}`;
 
 export const EXPORT_COLUMNS = ['sweep_id', 'trial_id', 'trial_index', 'state', 'schedule_call', 'schedule', 'seed', 'epoch', 'lr', 'train_loss', 'val_loss', 'val_acc', 'seconds'] as const;
 
 /** Trial details fetched at once: enough to hide latency, few enough not to crowd the API. */
 const CONCURRENCY = 8;
 
-export async function run(argv: string[]): Promise<number> {
-  const cmd = parseApiCommand('export', argv, {
-    help: HELP.replace('COLUMNS', EXPORT_COLUMNS.join(',')),
-    options: { format: { type: 'string' }, out: { type: 'string' } },
-    positionals: { min: 1, max: 1 },
-  });
-  if (!cmd) return 0;
-  const format = cmd.json ? 'json' : (cmd.values.format ?? 'csv');
-  if (format !== 'csv' && format !== 'json') throw new CliError(`export: --format must be csv or json, got '${format}'`);
-  const id = cmd.positionals[0]!;
-  const trials = await listAllTrials(cmd.client, id);
-  const details = await fetchDetails(cmd.client, trials);
+const OPTIONS = {
+  format: { type: 'string', value: 'F', choices: ['csv', 'json'], default: 'csv', description: 'json is an array of row objects' },
+  out: { type: 'string', value: 'FILE', description: 'write to FILE instead of stdout' },
+  ...API_OPTIONS,
+} as const;
+
+export const command = defineCommand({
+  summary: 'every epoch of every trial as CSV or JSON (--out FILE)',
+  args: ['ID'],
+  description: `Every epoch of every trial of the sweep, one row each, ordered by trial then epoch:
+  ${EXPORT_COLUMNS.join(',')}
+schedule_call is the schedule as a PyTorch call; schedule is its JSON spec (a JSON string in
+CSV, an object in JSON). lr is the rate in effect at the start of the epoch. Trials that
+stopped early (failed, diverged, cancelled) have the epochs they finished.`,
+  options: OPTIONS,
+  environment: API_ENVIRONMENT,
+  run,
+});
+
+async function run(input: CommandInput<typeof OPTIONS>): Promise<number> {
+  const client = apiClient(input);
+  const { out } = input.options;
+  const format = input.options.json ? 'json' : input.options.format;
+  const trials = await listAllTrials(client, input.args[0]!);
+  const details = await fetchDetails(client, trials);
   const rows = details.flatMap((t) =>
     t.epochs.map((e) => ({
       sweep_id: t.sweepId,
@@ -58,17 +59,17 @@ export async function run(argv: string[]): Promise<number> {
     format === 'json'
       ? JSON.stringify(rows, null, 2) + '\n'
       : toCsv([...EXPORT_COLUMNS], rows.map((r) => EXPORT_COLUMNS.map((c) => (c === 'schedule' ? JSON.stringify(r.schedule) : r[c]))));
-  if (!cmd.values.out) {
+  if (!out) {
     process.stdout.write(text);
     return 0;
   }
   try {
-    await writeFile(cmd.values.out, text);
+    await writeFile(out, text);
   } catch (err) {
-    throw new CliError(`cannot write ${cmd.values.out}: ${(err as Error).message}`);
+    throw new CliError(`cannot write ${out}: ${(err as Error).message}`);
   }
   // Talk goes to stderr, so stdout stays data only even when a script captures both.
-  process.stderr.write(`wrote ${rows.length} rows (${trials.length} trials) to ${cmd.values.out}\n`);
+  process.stderr.write(`wrote ${rows.length} rows (${trials.length} trials) to ${out}\n`);
   return 0;
 }
 

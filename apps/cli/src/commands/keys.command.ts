@@ -1,21 +1,10 @@
 // `lrsweep keys create|list|revoke`: API keys, straight against DATABASE_URL like `lrsweep
 // migrate`, because whoever can reach the database already holds every key's power.
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig } from '@lrsweep/config';
 import { ApiKeyInputError, createApiKey, createDb, listApiKeys, pingDatabase, revokeApiKey, type ApiKeyView, type PrismaClient } from '@lrsweep/db';
 import { CliError } from '../cli-error.ts';
-
-const HELP = `usage: lrsweep keys <create|list|revoke> [options]
-
-  lrsweep keys create --project P [--name N] [--admin]
-                                               make a key for project P; it is printed once, only here
-  lrsweep keys list [--project P] [--all]      keys (--all: revoked ones too); never the keys themselves
-  lrsweep keys revoke ID                       the key stops working at once
-
-Clients send a key as "Authorization: Bearer <key>"; it sees and changes only its project's
-sweeps. --admin also opens the operator routes that show every project (/metrics for
-Prometheus, /admin/queues for Bull Board): give it to operators, not to projects.
-Keys live in DATABASE_URL (run \`lrsweep migrate\` first).`;
+import { defineCommand, defineGroup } from '../command.ts';
+import { DATABASE_ENVIRONMENT } from '../service-options.ts';
 
 const out = (text: string) => process.stdout.write(text + '\n');
 const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '-');
@@ -49,49 +38,58 @@ async function withDb<T>(fn: (db: PrismaClient) => Promise<T>): Promise<T> {
   }
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  if (!sub || sub === '-h' || sub === '--help' || rest.includes('-h') || rest.includes('--help')) {
-    out(HELP);
-    return sub ? 0 : 2;
-  }
-  const parse = (options: NonNullable<ParseArgsConfig['options']>, positionals = 0) => {
-    try {
-      const parsed = parseArgs({ args: rest, options, allowPositionals: positionals > 0 });
-      if (parsed.positionals.length !== positionals) throw new Error(`expects ${positionals} argument${positionals === 1 ? '' : 's'}`);
-      return parsed;
-    } catch (err) {
-      throw new CliError(`keys ${sub}: ${(err as Error).message} (lrsweep keys --help)`);
-    }
-  };
-
-  if (sub === 'create') {
-    const { values } = parse({ project: { type: 'string' }, name: { type: 'string' }, admin: { type: 'boolean' } });
-    if (typeof values.project !== 'string') throw new CliError(`keys create: --project is required (lrsweep keys --help)`);
-    const project = values.project;
-    const name = typeof values.name === 'string' ? values.name : undefined;
-    const admin = values.admin === true;
-    const { key, apiKey } = await withDb((db) => createApiKey(db, { project, admin, ...(name === undefined ? {} : { name }) }));
-    // The key alone on stdout, so `KEY=$(lrsweep keys create --project p)` works; the rest on stderr.
-    out(key);
-    const kind = apiKey.admin ? 'admin key' : 'key';
-    process.stderr.write(`created ${kind} ${apiKey.id} (${apiKey.prefix}…) for project '${apiKey.project}'. This is the only time it is shown: store it now.\n`);
-    return 0;
-  }
-  if (sub === 'list') {
-    const { values } = parse({ project: { type: 'string' }, all: { type: 'boolean' } });
-    const project = typeof values.project === 'string' ? values.project : undefined;
-    const keys = await withDb((db) => listApiKeys(db, { ...(project === undefined ? {} : { project }), includeRevoked: values.all === true }));
-    out(keys.length === 0 ? 'no API keys (lrsweep keys create --project P makes one)' : table(keys));
-    return 0;
-  }
-  if (sub === 'revoke') {
-    const { positionals } = parse({}, 1);
-    const id = positionals[0]!;
-    const revoked = await withDb((db) => revokeApiKey(db, id));
-    if (!revoked) throw new CliError(`no API key has id '${id}' (lrsweep keys list shows them)`, 1);
-    out(`revoked key ${revoked.id} (${revoked.prefix}…) of project '${revoked.project}' at ${when(revoked.revokedAt)}`);
-    return 0;
-  }
-  throw new CliError(`keys: unknown subcommand '${sub}' (lrsweep keys --help)`);
-}
+export const command = defineGroup({
+  summary: 'API keys: create, list and revoke them (against DATABASE_URL)',
+  description: `Clients send a key as "Authorization: Bearer <key>"; it sees and changes only its project's
+sweeps. --admin also opens the operator routes that show every project (/metrics for
+Prometheus, /admin/queues for Bull Board): give it to operators, not to projects.
+Keys live in DATABASE_URL (run \`lrsweep migrate\` first).`,
+  commands: {
+    create: defineCommand({
+      summary: 'make a key for a project; it is printed once, only here',
+      description: 'Prints the key alone on stdout, so KEY=$(lrsweep keys create --project p) works; the rest goes to stderr.',
+      options: {
+        project: { type: 'string', value: 'P', required: true, description: 'the project the key sees and changes' },
+        name: { type: 'string', value: 'N', description: 'a name to tell keys apart in the list' },
+        admin: { type: 'boolean', description: 'also opens the operator routes (/metrics, /admin/queues) of every project' },
+      },
+      environment: DATABASE_ENVIRONMENT,
+      run: async ({ options }) => {
+        const { project, name, admin } = options;
+        const { key, apiKey } = await withDb((db) => createApiKey(db, { project, admin, ...(name === undefined ? {} : { name }) }));
+        // The key alone on stdout, so `KEY=$(lrsweep keys create --project p)` works; the rest on stderr.
+        out(key);
+        const kind = apiKey.admin ? 'admin key' : 'key';
+        process.stderr.write(`created ${kind} ${apiKey.id} (${apiKey.prefix}…) for project '${apiKey.project}'. This is the only time it is shown: store it now.\n`);
+        return 0;
+      },
+    }),
+    list: defineCommand({
+      summary: 'the keys, never the keys themselves',
+      options: {
+        project: { type: 'string', value: 'P', description: "only project P's keys" },
+        all: { type: 'boolean', description: 'revoked keys too' },
+      },
+      environment: DATABASE_ENVIRONMENT,
+      run: async ({ options }) => {
+        const { project, all } = options;
+        const keys = await withDb((db) => listApiKeys(db, { ...(project === undefined ? {} : { project }), includeRevoked: all }));
+        out(keys.length === 0 ? 'no API keys (lrsweep keys create --project P makes one)' : table(keys));
+        return 0;
+      },
+    }),
+    revoke: defineCommand({
+      summary: 'the key stops working at once',
+      args: ['ID'],
+      options: {},
+      environment: DATABASE_ENVIRONMENT,
+      run: async ({ args }) => {
+        const id = args[0]!;
+        const revoked = await withDb((db) => revokeApiKey(db, id));
+        if (!revoked) throw new CliError(`no API key has id '${id}' (lrsweep keys list shows them)`, 1);
+        out(`revoked key ${revoked.id} (${revoked.prefix}…) of project '${revoked.project}' at ${when(revoked.revokedAt)}`);
+        return 0;
+      },
+    }),
+  },
+});

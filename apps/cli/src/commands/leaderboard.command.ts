@@ -1,30 +1,36 @@
 // `lrsweep leaderboard ID [--format table|json|csv]`: schedules ranked over seeds.
 import type { Leaderboard } from '@lrsweep/contracts';
-import { CliError } from '../cli-error.ts';
-import { parseApiCommand, seg, SHARED_HELP } from '../api-client.ts';
+import { API_ENVIRONMENT, API_OPTIONS, apiClient, seg } from '../api-client.ts';
+import { defineCommand, type CommandInput } from '../command.ts';
 import { describeSchedule } from '../describe-schedule.ts';
 import { leaderboardTable } from '../leaderboard-table.ts';
 import { toCsv } from '../format/csv.ts';
 import { print, printJson } from '../format/output.ts';
 
-const HELP = `usage: lrsweep leaderboard ID [--format table|json|csv]
+const OPTIONS = {
+  format: {
+    type: 'string',
+    value: 'F',
+    choices: ['table', 'json', 'csv'],
+    default: 'table',
+    description: "json is the API's body; csv has rank,schedule_call,schedule,metric,mode,mean,std,n",
+  },
+  ...API_OPTIONS,
+} as const;
 
-The sweep's schedules ranked by the mean final objective over seeds, with the sample std and
-the number of seeds n. Trials still running are not counted yet.
+export const command = defineCommand({
+  summary: "a sweep's schedules ranked over seeds",
+  args: ['ID'],
+  description: `The sweep's schedules ranked by the mean final objective over seeds, with the sample std and
+the number of seeds n. Trials still running are not counted yet.`,
+  options: OPTIONS,
+  environment: API_ENVIRONMENT,
+  run,
+});
 
-options:
-  --format F    table (default), json (the API's body) or csv
-                (rank,schedule_call,schedule,metric,mode,mean,std,n; schedule as JSON)
-${SHARED_HELP}`;
-
-const FORMATS = ['table', 'json', 'csv'] as const;
-
-export async function run(argv: string[]): Promise<number> {
-  const cmd = parseApiCommand('leaderboard', argv, { help: HELP, options: { format: { type: 'string' } }, positionals: { min: 1, max: 1 } });
-  if (!cmd) return 0;
-  const format = cmd.json ? 'json' : (cmd.values.format ?? 'table');
-  if (!FORMATS.includes(format as never)) throw new CliError(`leaderboard: --format must be one of ${FORMATS.join(', ')}, got '${format}'`);
-  const board = await cmd.client.get<Leaderboard>(`/v1/sweeps/${seg(cmd.positionals[0]!)}/leaderboard`);
+async function run(input: CommandInput<typeof OPTIONS>): Promise<number> {
+  const format = input.options.json ? 'json' : input.options.format;
+  const board = await apiClient(input).get<Leaderboard>(`/v1/sweeps/${seg(input.args[0]!)}/leaderboard`);
   if (format === 'json') printJson(board);
   else if (format === 'csv') process.stdout.write(leaderboardCsv(board));
   else print(board.entries.length ? leaderboardTable(board) : 'no trial of this sweep has completed yet');

@@ -1,22 +1,22 @@
 // `lrsweep queue`: the trial queues' counts and how many workers are connected to each.
 import type { QueueCounts } from '@lrsweep/contracts';
-import { parseApiCommand, SHARED_HELP } from '../api-client.ts';
+import { API_ENVIRONMENT, API_OPTIONS, apiClient } from '../api-client.ts';
+import { defineCommand, type CommandInput } from '../command.ts';
 import { print, printJson } from '../format/output.ts';
 import { renderFields, renderTable } from '../format/table.ts';
 
-const HELP = `usage: lrsweep queue
+export const command = defineCommand({
+  summary: 'trial queue counts and connected workers',
+  description: `The trial queues (BullMQ): jobs waiting, active, completed, failed and delayed, and the number
+of workers connected, for the built-in trainer and then each external trainer by name.`,
+  options: API_OPTIONS,
+  environment: API_ENVIRONMENT,
+  run,
+});
 
-The trial queues (BullMQ): jobs waiting, active, completed, failed and delayed, and the number
-of workers connected, for the built-in trainer and then each external trainer by name.
-
-options:
-${SHARED_HELP}`;
-
-export async function run(argv: string[]): Promise<number> {
-  const cmd = parseApiCommand('queue', argv, { help: HELP, positionals: { min: 0, max: 0 } });
-  if (!cmd) return 0;
-  const q = await cmd.client.get<QueueCounts>('/v1/queue');
-  if (cmd.json) {
+async function run(input: CommandInput<typeof API_OPTIONS>): Promise<number> {
+  const q = await apiClient(input).get<QueueCounts>('/v1/queue');
+  if (input.options.json) {
     printJson(q);
     return 0;
   }

@@ -90,6 +90,6 @@ describe('lrsweep schedule', () => {
     expect(help.stdout).toContain('usage: lrsweep schedule FILE');
     const bad = await lrsweep(['schedule', '--nope', referenceFile]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe('lrsweep: schedule: unknown option --nope (see lrsweep schedule --help)\n');
+    expect(bad.stderr).toBe("lrsweep: schedule: Unknown option '--nope' (see lrsweep schedule --help)\n");
   });
 });

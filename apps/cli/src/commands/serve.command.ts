@@ -1,28 +1,35 @@
 import type { ChildProcess } from 'node:child_process';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '@lrsweep/config';
-import { migrate } from '@lrsweep/db';
-import { CliError } from '../cli-error.ts';
+import { defineCommand, type CommandInput } from '../command.ts';
+import { migrateDatabase } from '../migrate-database.ts';
 import { spawnApp } from '../run-app.ts';
+import { LISTEN_OPTIONS, listenArgs, SERVICE_ENVIRONMENT } from '../service-options.ts';
+
+const OPTIONS = {
+  ...LISTEN_OPTIONS,
+  workers: { type: 'integer', value: 'N', min: 0, max: 64, default: 2, description: 'training worker processes to run beside the API' },
+} as const;
 
 /**
  * `lrsweep serve`: migrates, then runs the API and N worker processes in the foreground.
  * Ctrl-C (or SIGTERM) is passed to every child, which each shut down in order; if one child
  * dies on its own, the others are stopped too, so nothing is left half-running.
  */
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { port: { type: 'string' }, host: { type: 'string' }, workers: { type: 'string', default: '2' } },
-  });
-  const workers = Number(values.workers);
-  if (!Number.isInteger(workers) || workers < 0 || workers > 64) throw new CliError(`--workers must be an integer 0..64, got '${values.workers}'`);
-  const config = loadConfig();
-  await migrate(config.databaseUrl);
+export const command = defineCommand({
+  summary: 'migrate, then run the API and N workers',
+  description: `Applies pending migrations to DATABASE_URL, then runs the API and N training workers in the
+foreground. Ctrl-C stops them all; if one exits on its own, the others are stopped too.`,
+  options: OPTIONS,
+  environment: SERVICE_ENVIRONMENT,
+  run,
+});
 
-  const apiArgs = [...(values.port ? ['--port', values.port] : []), ...(values.host ? ['--host', values.host] : [])];
-  const children: ChildProcess[] = [spawnApp('api', apiArgs)];
-  for (let i = 0; i < workers; i++) children.push(spawnApp('worker', []));
+async function run({ options }: CommandInput<typeof OPTIONS>): Promise<number> {
+  const config = loadConfig();
+  await migrateDatabase(config.databaseUrl);
+
+  const children: ChildProcess[] = [spawnApp('api', listenArgs(options))];
+  for (let i = 0; i < options.workers; i++) children.push(spawnApp('worker', []));
 
   return new Promise((resolve) => {
     let stopping = false;

@@ -1,31 +1,35 @@
 // `lrsweep status [ID]`: one sweep in detail, or the recent sweeps as a table.
 import type { SweepSummary } from '@lrsweep/contracts';
-import { CliError } from '../cli-error.ts';
-import { parseApiCommand, seg, SHARED_HELP, type ApiClient, type SweepDetail } from '../api-client.ts';
+import { API_ENVIRONMENT, API_OPTIONS, apiClient, seg, type ApiClient, type SweepDetail } from '../api-client.ts';
+import { defineCommand, type CommandInput } from '../command.ts';
 import { paintState, type Palette } from '../format/color.ts';
 import { formatTime, print, printJson, stdoutPalette } from '../format/output.ts';
 import { formatDuration, percent, progressBar } from '../format/progress.ts';
 import { renderFields, renderTable } from '../format/table.ts';
 import { finishedTrials } from '../format/watch-view.ts';
 
-const HELP = `usage: lrsweep status [ID] [--limit N]
+const OPTIONS = {
+  limit: { type: 'integer', value: 'N', min: 1, max: 500, default: 20, description: 'how many recent sweeps to list' },
+  ...API_OPTIONS,
+} as const;
 
-With a sweep ID: its status, trial counts, progress and times. Without: the most recent
-sweeps, newest first.
+export const command = defineCommand({
+  summary: 'one sweep in detail, or the recent sweeps',
+  args: ['[ID]'],
+  description: `With a sweep ID: its status, trial counts, progress and times. Without: the most recent
+sweeps, newest first.`,
+  options: OPTIONS,
+  environment: API_ENVIRONMENT,
+  run,
+});
 
-options:
-  --limit N     how many recent sweeps to list (default 20, at most 500)
-${SHARED_HELP}`;
-
-export async function run(argv: string[]): Promise<number> {
-  const cmd = parseApiCommand('status', argv, { help: HELP, options: { limit: { type: 'string' } }, positionals: { min: 0, max: 1 } });
-  if (!cmd) return 0;
-  const [id] = cmd.positionals;
-  if (id) return showOne(cmd.client, id, cmd.json);
-  const limit = Number(cmd.values.limit ?? 20);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new CliError(`status: --limit must be an integer 1..500, got '${cmd.values.limit}'`);
-  const list = await cmd.client.get<{ items: SweepSummary[]; total: number }>(`/v1/sweeps?pageSize=${limit}`);
-  if (cmd.json) {
+async function run(input: CommandInput<typeof OPTIONS>): Promise<number> {
+  const client = apiClient(input);
+  const { json, limit } = input.options;
+  const [id] = input.args;
+  if (id) return showOne(client, id, json);
+  const list = await client.get<{ items: SweepSummary[]; total: number }>(`/v1/sweeps?pageSize=${limit}`);
+  if (json) {
     printJson(list);
     return 0;
   }

@@ -2,8 +2,8 @@
 // by polling the REST API (no event stream needed) and prints the leaderboard.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Leaderboard } from '@lrsweep/contracts';
-import { CliError } from '../cli-error.ts';
-import { listAllTrials, parseApiCommand, seg, SHARED_HELP, type ApiClient, type SweepDetail } from '../api-client.ts';
+import { API_ENVIRONMENT, API_OPTIONS, apiClient, listAllTrials, seg, type ApiClient, type SweepDetail } from '../api-client.ts';
+import { defineCommand, type CommandInput } from '../command.ts';
 import { describeSchedule } from '../describe-schedule.ts';
 import { leaderboardTable } from '../leaderboard-table.ts';
 import { LiveRegion } from '../format/live-region.ts';
@@ -12,44 +12,46 @@ import { estimateEta, type ProgressSample } from '../format/progress.ts';
 import { finishedTrials, renderWatch } from '../format/watch-view.ts';
 import { readSweepFile } from '../sweep-file.ts';
 
-const HELP = `usage: lrsweep submit FILE [--watch] [--interval SECONDS]
-
-Submits the sweep in FILE (JSON or YAML, the body of POST /v1/sweeps; - reads stdin) and
-prints its id and trial count.
-
-options:
-  --watch          follow the sweep: a progress bar for it and one per running trial, an
-                   ETA, then the leaderboard. Exits 0 when the sweep completes, 1 when it
-                   ends failed or cancelled; Ctrl-C stops watching, not the sweep
-  --interval S     seconds between polls while watching (default 1)
-${SHARED_HELP}`;
-
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 
-export async function run(argv: string[]): Promise<number> {
-  const cmd = parseApiCommand('submit', argv, {
-    help: HELP,
-    options: { watch: { type: 'boolean', default: false }, interval: { type: 'string' } },
-    positionals: { min: 1, max: 1 },
-  });
-  if (!cmd) return 0;
-  const interval = Number(cmd.values.interval ?? 1);
-  if (!(interval >= 0.05 && interval <= 3600)) throw new CliError(`submit: --interval must be a number of seconds 0.05..3600, got '${cmd.values.interval}'`);
-  const body = await readSweepFile(cmd.positionals[0]!);
-  const created = await cmd.client.post<{ id: string; trials: number }>('/v1/sweeps', body);
-  if (!cmd.values.watch) {
-    if (cmd.json) printJson(created);
+const OPTIONS = {
+  watch: {
+    type: 'boolean',
+    description: 'follow the sweep: a bar for it and one per running trial, an ETA, then the leaderboard',
+  },
+  interval: { type: 'number', value: 'S', min: 0.05, max: 3600, default: 1, description: 'seconds between polls while watching' },
+  ...API_OPTIONS,
+} as const;
+
+export const command = defineCommand({
+  summary: 'submit a JSON or YAML sweep file (--watch: follow it to the leaderboard)',
+  args: ['FILE'],
+  description: `Submits the sweep in FILE (JSON or YAML, the body of POST /v1/sweeps; - reads stdin) and
+prints its id and trial count. With --watch it exits 0 when the sweep completes, 1 when it
+ends failed or cancelled; Ctrl-C stops watching, not the sweep.`,
+  options: OPTIONS,
+  environment: API_ENVIRONMENT,
+  run,
+});
+
+async function run(input: CommandInput<typeof OPTIONS>): Promise<number> {
+  const client = apiClient(input);
+  const { json, watch: follow, interval } = input.options;
+  const body = await readSweepFile(input.args[0]!);
+  const created = await client.post<{ id: string; trials: number }>('/v1/sweeps', body);
+  if (!follow) {
+    if (json) printJson(created);
     else print(`submitted sweep ${created.id}: ${created.trials} trial${created.trials === 1 ? '' : 's'}\nfollow it with: lrsweep status ${created.id}`);
     return 0;
   }
-  if (!cmd.json) print(`submitted sweep ${created.id}: ${created.trials} trial${created.trials === 1 ? '' : 's'}`);
-  const sweep = await watch(cmd.client, created.id, interval * 1000, cmd.json);
+  if (!json) print(`submitted sweep ${created.id}: ${created.trials} trial${created.trials === 1 ? '' : 's'}`);
+  const sweep = await watch(client, created.id, interval * 1000, json);
   if (!sweep) {
     process.stderr.write(`\nstopped watching; the sweep keeps running: lrsweep status ${created.id}\n`);
     return 130;
   }
-  const board = await cmd.client.get<Leaderboard>(`/v1/sweeps/${seg(created.id)}/leaderboard`);
-  if (cmd.json) printJson({ sweep, leaderboard: board });
+  const board = await client.get<Leaderboard>(`/v1/sweeps/${seg(created.id)}/leaderboard`);
+  if (json) printJson({ sweep, leaderboard: board });
   else printOutcome(sweep, board);
   return sweep.status === 'completed' ? 0 : 1;
 }

@@ -1,31 +1,35 @@
 // `lrsweep trials ID [--state S]`: every trial of a sweep, paged through the API.
 import { TRIAL_STATES, type TrialSummary } from '@lrsweep/contracts';
-import { CliError } from '../cli-error.ts';
-import { listAllTrials, parseApiCommand, seg, SHARED_HELP, type SweepDetail } from '../api-client.ts';
+import { API_ENVIRONMENT, API_OPTIONS, apiClient, listAllTrials, seg, type SweepDetail } from '../api-client.ts';
+import { defineCommand, type CommandInput } from '../command.ts';
 import { describeSchedule } from '../describe-schedule.ts';
 import { paintState } from '../format/color.ts';
 import { formatMetric, print, printJson, stdoutPalette } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';
 
-const HELP = `usage: lrsweep trials ID [--state STATE]
+const OPTIONS = {
+  state: { type: 'string', value: 'S', choices: TRIAL_STATES, description: 'only trials in state S' },
+  ...API_OPTIONS,
+} as const;
 
-Every trial of the sweep: index, state, seed, epochs done, final metrics, seconds, worker and
-schedule (--json: the API's trial objects, as one array).
+export const command = defineCommand({
+  summary: "a sweep's trials",
+  args: ['ID'],
+  description: `Every trial of the sweep: index, state, seed, epochs done, final metrics, seconds, worker and
+schedule (--json: the API's trial objects, as one array).`,
+  options: OPTIONS,
+  environment: API_ENVIRONMENT,
+  run,
+});
 
-options:
-  --state S     only trials in state S: ${TRIAL_STATES.join(', ')}
-${SHARED_HELP}`;
-
-export async function run(argv: string[]): Promise<number> {
-  const cmd = parseApiCommand('trials', argv, { help: HELP, options: { state: { type: 'string' } }, positionals: { min: 1, max: 1 } });
-  if (!cmd) return 0;
-  const state = cmd.values.state;
-  if (state !== undefined && !TRIAL_STATES.includes(state as never)) throw new CliError(`trials: --state must be one of ${TRIAL_STATES.join(', ')}, got '${state}'`);
-  const id = cmd.positionals[0]!;
+async function run(input: CommandInput<typeof OPTIONS>): Promise<number> {
+  const client = apiClient(input);
+  const { state } = input.options;
+  const id = input.args[0]!;
   // The sweep first: an unknown id is one clear 404, and its spec gives the epochs per trial.
-  const sweep = await cmd.client.get<SweepDetail>(`/v1/sweeps/${seg(id)}`);
-  const trials = await listAllTrials(cmd.client, id, state);
-  if (cmd.json) {
+  const sweep = await client.get<SweepDetail>(`/v1/sweeps/${seg(id)}`);
+  const trials = await listAllTrials(client, id, state);
+  if (input.options.json) {
     printJson(trials);
     return 0;
   }

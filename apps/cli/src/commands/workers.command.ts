@@ -1,33 +1,34 @@
 // `lrsweep workers`: the live training workers, as each last reported itself to the registry.
 import type { WorkerList } from '@lrsweep/contracts';
-import { ApiCallError, parseApiCommand, SHARED_HELP } from '../api-client.ts';
+import { API_ENVIRONMENT, API_OPTIONS, ApiCallError, apiClient } from '../api-client.ts';
 import { CliError } from '../cli-error.ts';
+import { defineCommand, type CommandInput } from '../command.ts';
 import { print, printJson } from '../format/output.ts';
 import { formatDuration } from '../format/progress.ts';
 import { renderTable } from '../format/table.ts';
 
-const HELP = `usage: lrsweep workers
+export const command = defineCommand({
+  summary: 'the registered training workers',
+  description: `The live training workers (GET /v1/workers): GPU, backend, trials running now and done,
+training samples per second over the last epoch, uptime and when each last reported.`,
+  options: API_OPTIONS,
+  environment: API_ENVIRONMENT,
+  run,
+});
 
-The live training workers (GET /v1/workers): GPU, backend, trials running now and done,
-training samples per second over the last epoch, uptime and when each last reported.
-
-options:
-${SHARED_HELP}`;
-
-export async function run(argv: string[]): Promise<number> {
-  const cmd = parseApiCommand('workers', argv, { help: HELP, positionals: { min: 0, max: 0 } });
-  if (!cmd) return 0;
+async function run(input: CommandInput<typeof API_OPTIONS>): Promise<number> {
+  const client = apiClient(input);
   let list: WorkerList;
   try {
-    list = await cmd.client.get<WorkerList>('/v1/workers');
+    list = await client.get<WorkerList>('/v1/workers');
   } catch (err) {
     // An API older than the worker registry has no such route: say that, not "no route GET ...".
     if (err instanceof ApiCallError && err.status === 404) {
-      throw new CliError(`the API at ${cmd.client.base} does not list workers (it predates GET /v1/workers); lrsweep queue shows how many are connected`, 1);
+      throw new CliError(`the API at ${client.base} does not list workers (it predates GET /v1/workers); lrsweep queue shows how many are connected`, 1);
     }
     throw err;
   }
-  if (cmd.json) {
+  if (input.options.json) {
     printJson(list);
     return 0;
   }
