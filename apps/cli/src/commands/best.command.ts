@@ -1,7 +1,7 @@
 // `lrsweep best ID`: the winning schedule as the PyTorch call to paste into a training script.
 import type { LeaderboardEntry } from '@lrsweep/contracts';
 import { parseApiCommand, seg, SHARED_HELP } from '../api-client.ts';
-import { describeSchedule } from '../describe-schedule.ts';
+import { describeSchedule } from '@lrsweep/schedules';
 import { print, printJson, stdoutPalette } from '../format/output.ts';
 
 const HELP = `usage: lrsweep best ID

@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import type { TrialDetail, TrialSummary } from '@lrsweep/contracts';
 import { CliError } from '../cli-error.ts';
 import { listAllTrials, parseApiCommand, seg, SHARED_HELP, type ApiClient } from '../api-client.ts';
-import { describeSchedule } from '../describe-schedule.ts';
+import { describeSchedule } from '@lrsweep/schedules';
 import { toCsv } from '../format/csv.ts';
 
 const HELP = `usage: lrsweep export ID [--format csv|json] [--out FILE]

@@ -4,7 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Leaderboard } from '@lrsweep/contracts';
 import { CliError } from '../cli-error.ts';
 import { listAllTrials, parseApiCommand, seg, SHARED_HELP, type ApiClient, type SweepDetail } from '../api-client.ts';
-import { describeSchedule } from '../describe-schedule.ts';
+import { describeSchedule } from '@lrsweep/schedules';
 import { leaderboardTable } from '../leaderboard-table.ts';
 import { LiveRegion } from '../format/live-region.ts';
 import { print, printJson, stdoutPalette } from '../format/output.ts';
