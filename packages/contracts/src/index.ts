@@ -1,6 +1,7 @@
 import './formats.ts';
 export * from './task.schema.ts';
 export * from './sweep.schema.ts';
+export * from './sweep-growth.schema.ts';
 export * from './trial.schema.ts';
 export * from './leaderboard.schema.ts';
 export * from './queue.schema.ts';

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { SweepEvent, SweepFinishedEvent } from '@lrsweep/contracts';
+import type { SweepEvent, SweepFinishedEvent, SweepReopenedEvent } from '@lrsweep/contracts';
 
 /**
  * One Redis stream per sweep carries its live events (contracts' SweepEvent) from any worker
@@ -41,6 +41,18 @@ local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[3]
 redis.call('SET', KEYS[3], id, 'EX', ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
+return id`;
+
+/**
+ * Lifts the end marker, forgets that the given trials finished (they run again) and appends
+ * the event saying so, all at once: a stream that had ended continues.
+ */
+const REOPEN = `
+redis.call('DEL', KEYS[3])
+for i = 4, #ARGV do redis.call('SREM', KEYS[2], ARGV[i]) end
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[3])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
 return id`;
 
 export interface AppendResult {
@@ -124,6 +136,16 @@ export async function endSweepEvents(redis: Redis, prefix: string, sweepId: stri
   return id === null ? null : String(id);
 }
 
+/**
+ * A sweep got work again (trials rerun or added): appends `event`, and a stream that had ended
+ * with `sweep.finished` continues; it ends again when the sweep finishes again.
+ * @returns the event's id.
+ */
+export async function reopenSweepEvents(redis: Redis, prefix: string, sweepId: string, event: SweepReopenedEvent, rerunTrialIds: string[]): Promise<string> {
+  const k = sweepEventKeys(prefix, sweepId);
+  return String(await redis.eval(REOPEN, 3, k.stream, k.finished, k.end, SWEEP_EVENTS.maxLen, SWEEP_EVENTS.liveTtlS, JSON.stringify(event), ...rerunTrialIds));
+}
+
 /** The id of the oldest event the sweep's stream still holds (older ones are trimmed), or null. */
 export async function oldestSweepEventId(redis: Redis, prefix: string, sweepId: string): Promise<string | null> {
   const first = (await redis.xrange(sweepEventKeys(prefix, sweepId).stream, '-', '+', 'COUNT', 1)) as Array<[string, string[]]>;
@@ -202,5 +224,9 @@ export async function appendFinishedTrials(
   const appended = await append({ sweepId, events, finishedTrialIds: trialIds });
   if (!appended || appended.finishedTrials < totalTrials) return { ended: false };
   const final = await finalEvent();
-  return { ended: final !== null && (await endSweepEvents(redis, prefix, sweepId, final)) !== null };
+  // Postgres settles the sweep before its trials' events are appended, so a sweep it still
+  // calls unfinished is not: a worker's cached total predates an extension, or a rerun
+  // requeued trials after this one counted them finished.
+  if (final === null || final.status === 'queued' || final.status === 'running') return { ended: false };
+  return { ended: (await endSweepEvents(redis, prefix, sweepId, final)) !== null };
 }
