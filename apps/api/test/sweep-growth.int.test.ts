@@ -79,10 +79,14 @@ describe('rerun', () => {
     const id = await submit([cosine], [0]);
     await waitFor('the trial to train a few epochs', async () => ((await trialsOf(id))[0]!.epochsDone >= 3 ? true : null));
     expect((await post(`/v1/sweeps/${id}/cancel`)).statusCode).toBe(200);
-    await waitFor('the trial to stop', async () => ((await trialsOf(id))[0]!.state === 'cancelled' ? true : null));
+    // The worker records the outcome, then publishes it and ends the stream.
+    const before = await waitFor('the trial to stop and the stream to end', async () => {
+      const events = await readSweepEvents(stack.app.redis, stack.prefix, id, '0-0', { count: 10_000 });
+      return events.at(-1)?.event.type === 'sweep.finished' ? events : null;
+    });
     const stoppedAt = (await trialsOf(id))[0]!.epochsDone;
+    expect((await trialsOf(id))[0]!.state).toBe('cancelled');
     expect(stoppedAt).toBeLessThan(EPOCHS);
-    const before = await readSweepEvents(stack.app.redis, stack.prefix, id, '0-0', { count: 10_000 });
 
     const res = await post(`/v1/sweeps/${id}/rerun`, { states: ['cancelled'] });
     expect(res.json()).toEqual({ requeued: 1 });
@@ -97,7 +101,6 @@ describe('rerun', () => {
     expect(trained[0]).toBe(stoppedAt);
     expect(trained).toEqual([...Array(EPOCHS).keys()].slice(stoppedAt));
     // The stream had ended with the cancel; it went on after it and ended again.
-    expect(before.at(-1)!.event.type).toBe('sweep.finished');
     expect(after.map(({ event }) => event.type).filter((t) => t.startsWith('sweep.'))).toEqual(['sweep.reopened', 'sweep.finished']);
   });
 
@@ -183,6 +186,21 @@ describe('extend', () => {
     expect(res.json().added).toBe(0);
     expect(res.json().duplicates.map((d: { path: string }) => d.path)).toEqual(['/schedules/0', '/schedules/1', '/seeds', '/seeds']);
     expect((await sweepOf(sweepId)).status).toBe('completed');
+  });
+
+  it('keys again the trials of a sweep made before the canonical form, so they group with the new ones', async () => {
+    const { id } = await createSweepWithTrials(stack.db, {
+      name: 'legacy',
+      spec: { name: 'legacy', task, schedules: [stepA] },
+      objectiveMetric: 'val_loss',
+      objectiveMode: 'min',
+      trials: [{ index: 0, schedule: stepA, scheduleKey: '{"step_size":2,"type":"StepLR"}', seed: 0 }],
+    });
+    const res = await post(`/v1/sweeps/${id}/extend`, { schedules: [{ ...stepA, gamma: 0.1 }], seeds: [1] });
+    expect(res.json()).toMatchObject({ added: 1, duplicates: [{ path: '/schedules/0' }] });
+    const keys = await stack.db.trial.findMany({ where: { sweepId: id }, select: { scheduleKey: true } });
+    expect(keys.map((k) => k.scheduleKey)).toEqual([scheduleKey(stepA), scheduleKey(stepA)]);
+    await post(`/v1/sweeps/${id}/cancel`);
   });
 
   it('refuses an extension past LRSWEEP_MAX_TRIALS in all, a duplicate inside it and an empty one', async () => {

@@ -83,6 +83,12 @@ export interface ExtendSweepInput {
   seeds: number[];
   /** The most trials the sweep may have afterwards. */
   maxTrials: number;
+  /**
+   * The key of a schedule, as `configurations` were keyed: the sweep's own trials are keyed
+   * again with it (and their stored key rewritten where it differs), so a sweep created
+   * before the canonical form groups and deduplicates with the trials added now.
+   */
+  keyOf: (schedule: Prisma.JsonValue) => string;
 }
 
 export type ExtendSweepResult =
@@ -108,7 +114,15 @@ export async function extendSweep(db: DbClient, input: ExtendSweepInput): Promis
   const { sweepId } = input;
   return inTransaction(db, async (tx) => {
     if (!(await lockSweep(tx, sweepId, input.project))) return null;
-    const existing = await tx.trial.findMany({ where: { sweepId }, select: { index: true, scheduleKey: true, schedule: true, seed: true }, orderBy: { index: 'asc' } });
+    const stored = await tx.trial.findMany({ where: { sweepId }, select: { id: true, index: true, scheduleKey: true, schedule: true, seed: true }, orderBy: { index: 'asc' } });
+    const existing = stored.map((t) => ({ ...t, scheduleKey: input.keyOf(t.schedule) }));
+    const stale = existing.filter((t, i) => t.scheduleKey !== stored[i]!.scheduleKey);
+    if (stale.length > 0) {
+      await tx.$executeRaw`
+        UPDATE "Trial" AS t SET "scheduleKey" = k.key
+          FROM unnest(${stale.map((s) => s.id)}::uuid[], ${stale.map((s) => s.scheduleKey)}::text[]) AS k(id, key)
+         WHERE t.id = k.id`;
+    }
     const pairs = new Set(existing.map((t) => `${t.seed} ${t.scheduleKey}`));
     const configurations = new Map<string, Prisma.InputJsonValue>();
     const seeds: number[] = [];

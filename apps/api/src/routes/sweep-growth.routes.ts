@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { ErrorBody, ExtendSweepBody, ExtendSweepReply, RerunSweepBody, RerunSweepReply, isExternalTask, type CreateSweepBody, type Issue } from '@lrsweep/contracts';
 import { extendSweep, getSweep, rerunTrials, type Prisma } from '@lrsweep/db';
 import { requeueTrials } from '@lrsweep/queue';
-import { describeSchedule } from '@lrsweep/schedules';
+import { describeSchedule, scheduleKey, type ScheduleSpec } from '@lrsweep/schedules';
 import { ApiError, invalid, notFound } from '../errors.ts';
 import { planSweep, seedList } from '../sweeps/plan-sweep.ts';
 import { publishSweepReopened } from './events.routes.ts';
@@ -78,7 +78,14 @@ export const sweepGrowthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const configurations = planned.plan.trials.map(({ schedule, scheduleKey, path, source }) => ({ schedule: schedule as Prisma.InputJsonValue, scheduleKey, path, source }));
       const newSeeds = seeds === undefined ? [] : seedList(seeds);
       await redisUp();
-      const result = await extendSweep(app.db, { sweepId: sweep.id, project: request.project, configurations, seeds: newSeeds, maxTrials: app.config.maxTrials });
+      const result = await extendSweep(app.db, {
+        sweepId: sweep.id,
+        project: request.project,
+        configurations,
+        seeds: newSeeds,
+        maxTrials: app.config.maxTrials,
+        keyOf: (schedule) => scheduleKey(schedule as unknown as ScheduleSpec),
+      });
       if (!result) throw notFound('sweep', request.params.id);
       if ('overLimit' in result) {
         throw invalid([{ path: '', message: `the sweep would have ${result.overLimit} trials in all; the limit is ${app.config.maxTrials}` }]);
