@@ -9,7 +9,7 @@ import { loadConfig } from '@lrsweep/config';
 import { migrate, pingDatabase } from '@lrsweep/db';
 import { pingRedis } from '@lrsweep/queue';
 import { leaderboardTable } from '../apps/cli/src/leaderboard-table.ts';
-import { describeSchedule } from '../apps/cli/src/describe-schedule.ts';
+import { describeSchedule } from '@lrsweep/schedules';
 
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const say = (line: string) => process.stdout.write(`lrsweep demo: ${line}\n`);
