@@ -9,6 +9,7 @@ import { servicesPlugin, type Services } from './plugins/services.plugin.ts';
 import { frameworkErrors, securityPlugin } from './plugins/security.plugin.ts';
 import { authPlugin } from './plugins/auth.plugin.ts';
 import { sweepsRoutes } from './routes/sweeps.routes.ts';
+import { sweepGrowthRoutes } from './routes/sweep-growth.routes.ts';
 import { trialsRoutes } from './routes/trials.routes.ts';
 import { queueRoutes } from './routes/queue.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
@@ -53,6 +54,7 @@ export async function buildApp({ logger, ...services }: AppOptions) {
 
   await app.register(healthRoutes);
   await app.register(sweepsRoutes, { prefix: '/v1' });
+  await app.register(sweepGrowthRoutes, { prefix: '/v1' });
   await app.register(trialsRoutes, { prefix: '/v1' });
   await app.register(queueRoutes, { prefix: '/v1' });
   await app.register(schedulesRoutes, { prefix: '/v1' });

@@ -1,4 +1,5 @@
 import type { EpochView, Leaderboard, SweepView, TrialView } from '@lrsweep/db';
+import { describeSchedule } from '@lrsweep/schedules';
 
 // Database rows -> the API's JSON: snake_case metric names as in PyTorch scripts, ISO dates.
 
@@ -25,6 +26,7 @@ export function trialView(trial: TrialView) {
     index: trial.index,
     state: trial.state,
     schedule: trial.schedule as Record<string, unknown>,
+    pytorch: describeSchedule(trial.schedule as Record<string, unknown>),
     seed: trial.seed,
     metrics: { val_loss: trial.finalValLoss, val_acc: trial.finalValAcc, train_loss: trial.finalTrainLoss },
     epochsDone: trial.epochsDone,
@@ -48,5 +50,5 @@ export function trialDetailView(trial: TrialView & { epochs: EpochView[] }) {
 }
 
 export function leaderboardView(board: Leaderboard) {
-  return { ...board, entries: board.entries.map((e) => ({ ...e, schedule: e.schedule as Record<string, unknown> })) };
+  return { ...board, entries: board.entries.map((e) => ({ ...e, schedule: e.schedule as Record<string, unknown>, pytorch: describeSchedule(e.schedule as Record<string, unknown>) })) };
 }

@@ -167,6 +167,27 @@ describe('GET /v1/sweeps/:id/events', () => {
     expect((await open(sweepId, { lastEventId: events.at(-1)!.id! })).status).toBe(204);
   });
 
+  it('goes on past sweep.finished when the sweep is rerun', async () => {
+    await stack.stopWorkers();
+    const { id: sweepId, trials } = await post(sweepBody('events-rerun'));
+    await stack.app.inject({ method: 'POST', url: `/v1/sweeps/${sweepId}/cancel` });
+    const ended = await collect(await open(sweepId));
+    expect(ended.at(-1)!.type).toBe('sweep.finished');
+    const rerun = await stack.app.inject({ method: 'POST', url: `/v1/sweeps/${sweepId}/rerun` });
+    expect(rerun.json()).toEqual({ requeued: trials });
+
+    // A client that saw the end reconnects and gets what follows; one reading from the start
+    // reads through the first end. Neither stops until the sweep finishes again.
+    for (const lastEventId of [ended.at(-1)!.id!, undefined]) {
+      const controller = new AbortController();
+      const events = await collect(await open(sweepId, { ...(lastEventId ? { lastEventId } : {}), signal: controller.signal }), (e) => e.type === 'sweep.reopened');
+      controller.abort();
+      expect(events.at(-1)!.data).toMatchObject({ type: 'sweep.reopened', reason: 'rerun', queuedTrials: trials, trials });
+      expect(events.map((e) => e.type).includes('sweep.finished')).toBe(lastEventId === undefined);
+    }
+    await stack.app.inject({ method: 'POST', url: `/v1/sweeps/${sweepId}/cancel` });
+  });
+
   it('tells a client resuming from a trimmed event that it missed events, then replays what is held', async () => {
     await stack.stopWorkers();
     const { id: sweepId } = await post(sweepBody('events-trimmed'));

@@ -1,5 +1,5 @@
 import type { Leaderboard } from '@lrsweep/contracts';
-import { describeSchedule } from './describe-schedule.ts';
+import { describeSchedule } from '@lrsweep/schedules';
 import { renderTable } from './format/table.ts';
 
 /** The leaderboard as an aligned text table: rank, mean +- std over seeds, n, schedule. */

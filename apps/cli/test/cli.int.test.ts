@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, waitFor, type Stack } from '../../api/test/stack.ts';
-import { describeSchedule } from '../src/describe-schedule.ts';
+import { describeSchedule } from '@lrsweep/schedules';
 import { parseCsv } from '../src/format/csv.ts';
 
 // The real `lrsweep` binary, run as a user runs it, against a real API on an ephemeral port

@@ -158,6 +158,23 @@ describe('the dashboard', () => {
     await stack.app.inject({ method: 'POST', url: `/v1/sweeps/${created}/cancel` });
   });
 
+  it('reruns the cancelled trials of a sweep from its page', async () => {
+    const res = await stack.app.inject({ method: 'POST', url: '/v1/sweeps', payload: { ...sweepBody, name: 'dashboard-rerun', schedules: [sweepBody.schedules[0]], seeds: 1 } });
+    const id: string = res.json().id;
+    await stack.app.inject({ method: 'POST', url: `/v1/sweeps/${id}/cancel` });
+    await page.goto(`${base}/#/sweeps/${id}`);
+    await page.locator('#rerun').click();
+    const sweep = await waitFor('the sweep to run again', async () => {
+      const s = (await stack.app.inject({ url: `/v1/sweeps/${id}` })).json();
+      return s.status === 'running' ? s : null;
+    }, 10_000);
+    expect(sweep.trials.cancelled).toBe(0);
+    // The page refreshes itself: nothing is left to rerun, so the button goes.
+    await page.locator('#rerun').waitFor({ state: 'detached', timeout: 10_000 });
+    expect(jsErrors()).toEqual([]);
+    await stack.app.inject({ method: 'POST', url: `/v1/sweeps/${id}/cancel` });
+  });
+
   it('fits a phone screen without sideways scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${base}/#/sweeps/${sweepId}`);

@@ -67,6 +67,19 @@ export const SweepCancelledEvent = Type.Object({
   at,
 });
 
+/**
+ * A finished (or finishing) sweep got work again: trials rerun or added. A stream that had
+ * ended continues after its `sweep.finished`, and ends again with another one.
+ */
+export const SweepReopenedEvent = Type.Object({
+  type: Type.Literal('sweep.reopened'),
+  sweepId,
+  reason: Type.Union([Type.Literal('rerun'), Type.Literal('extend')]),
+  queuedTrials: Type.Integer({ description: 'trials requeued or added' }),
+  trials: Type.Integer({ description: "the sweep's trials in all, afterwards" }),
+  at,
+});
+
 /** The last event of a sweep: every trial has finished. Nothing is appended after it. */
 export const SweepFinishedEvent = Type.Object({
   type: Type.Literal('sweep.finished'),
@@ -91,9 +104,9 @@ export const EventsMissedEvent = Type.Object({
   at,
 });
 
-export const SweepEvent = Type.Union([SweepCreatedEvent, TrialStateEvent, TrialEpochEvent, LeaderboardEvent, SweepCancelledEvent, SweepFinishedEvent]);
+export const SweepEvent = Type.Union([SweepCreatedEvent, TrialStateEvent, TrialEpochEvent, LeaderboardEvent, SweepCancelledEvent, SweepReopenedEvent, SweepFinishedEvent]);
 
-export const SWEEP_EVENT_TYPES = ['sweep.created', 'trial.state', 'trial.epoch', 'leaderboard', 'sweep.cancelled', 'sweep.finished'] as const;
+export const SWEEP_EVENT_TYPES = ['sweep.created', 'trial.state', 'trial.epoch', 'leaderboard', 'sweep.cancelled', 'sweep.reopened', 'sweep.finished'] as const;
 /** How many leaderboard entries an event carries; the full board is `GET /v1/sweeps/:id/leaderboard`. */
 export const LEADERBOARD_EVENT_TOP = 10;
 
@@ -103,3 +116,4 @@ export type TrialStateEvent = Static<typeof TrialStateEvent>;
 export type TrialEpochEvent = Static<typeof TrialEpochEvent>;
 export type EventsMissedEvent = Static<typeof EventsMissedEvent>;
 export type SweepFinishedEvent = Static<typeof SweepFinishedEvent>;
+export type SweepReopenedEvent = Static<typeof SweepReopenedEvent>;

@@ -17,6 +17,7 @@ export * from './epochs.repository.ts';
 export * from './external-trials.repository.ts';
 export * from './leaderboard.repository.ts';
 export * from './api-keys.repository.ts';
+export * from './sweep-growth.repository.ts';
 export {
   checksumOf,
   ensureDatabase,

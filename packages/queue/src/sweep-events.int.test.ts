@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { SweepEvent, SweepFinishedEvent } from '@lrsweep/contracts';
 import { connectRedis, createRedis } from './redis-connection.ts';
-import { SWEEP_EVENTS, appendFinishedTrials, appendManySweepEvents, appendSweepEvents, endSweepEvents, readSweepEvents, sweepEventKeys, sweepEventsState } from './sweep-events.ts';
+import { SWEEP_EVENTS, appendFinishedTrials, appendManySweepEvents, appendSweepEvents, endSweepEvents, readSweepEvents, reopenSweepEvents, sweepEventKeys, sweepEventsState } from './sweep-events.ts';
 
 // The per-sweep stream's scripts against the real Redis, under a prefix of this file's own.
 
@@ -93,5 +93,23 @@ describe('sweep event streams', () => {
     const ttl = await redis.ttl(sweepEventKeys(prefix, sweepId).stream);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(SWEEP_EVENTS.endedTtlS);
+  });
+
+  it('goes on after a reopen, and ends again only when the rerun and added trials are finished', async () => {
+    const sweepId = randomUUID();
+    const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+    const final = async () => finished(sweepId);
+    await appendFinishedTrials(redis, prefix, sweepId, [], [a, b], 2, final);
+    expect((await sweepEventsState(redis, prefix, sweepId)).endId).not.toBeNull();
+
+    // b runs again and c is added: 3 trials, of which only a is still finished.
+    await reopenSweepEvents(redis, prefix, sweepId, { type: 'sweep.reopened', sweepId, reason: 'extend', queuedTrials: 2, trials: 3, at }, [b]);
+    expect((await sweepEventsState(redis, prefix, sweepId)).endId).toBeNull();
+    // A worker that counted before the reopen (or still believes in 2 trials) cannot end it.
+    expect(await endSweepEvents(redis, prefix, sweepId, finished(sweepId), 2)).toBeNull();
+    expect(await appendFinishedTrials(redis, prefix, sweepId, [running(sweepId, b)], [b], 2, final)).toEqual({ ended: false });
+    expect(await appendFinishedTrials(redis, prefix, sweepId, [running(sweepId, c)], [c], 3, final)).toEqual({ ended: true });
+    const types = (await readSweepEvents(reader, prefix, sweepId, '0-0')).map((e) => e.event.type);
+    expect(types).toEqual(['sweep.finished', 'sweep.reopened', 'trial.state', 'trial.state', 'sweep.finished']);
   });
 });

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { SweepEvent, SweepFinishedEvent } from '@lrsweep/contracts';
+import type { SweepEvent, SweepFinishedEvent, SweepReopenedEvent } from '@lrsweep/contracts';
 
 /**
  * One Redis stream per sweep carries its live events (contracts' SweepEvent) from any worker
@@ -18,7 +18,7 @@ export const SWEEP_EVENTS = {
 
 export function sweepEventKeys(prefix: string, sweepId: string) {
   const stream = `${prefix}:events:${sweepId}`;
-  return { stream, finished: `${stream}:finished`, end: `${stream}:end` };
+  return { stream, finished: `${stream}:finished`, end: `${stream}:end`, total: `${stream}:total` };
 }
 
 /** Refuses once the end marker exists; returns the new ids followed by the finished-trial count. */
@@ -34,13 +34,33 @@ if finished > 0 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
 out[n + 1] = finished
 return out`;
 
-/** Appends the final event once, records its id as the end marker and starts the expiry clock. */
+/**
+ * Appends the final event once, records its id as the end marker and starts the expiry clock.
+ * Refused while fewer trials are marked finished than the caller's total or the total a
+ * reopen recorded: a rerun or an extension landed after the caller counted.
+ */
 const END = `
 if redis.call('EXISTS', KEYS[3]) == 1 then return false end
+local finished = redis.call('SCARD', KEYS[2])
+if finished < tonumber(ARGV[4]) or finished < tonumber(redis.call('GET', KEYS[4]) or '0') then return false end
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[3])
 redis.call('SET', KEYS[3], id, 'EX', ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
+redis.call('EXPIRE', KEYS[4], ARGV[2])
+return id`;
+
+/**
+ * Lifts the end marker, forgets that the given trials finished (they run again) and appends
+ * the event saying so, all at once: a stream that had ended continues.
+ */
+const REOPEN = `
+redis.call('DEL', KEYS[3])
+redis.call('SET', KEYS[4], ARGV[4], 'EX', ARGV[2])
+for i = 5, #ARGV do redis.call('SREM', KEYS[2], ARGV[i]) end
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[3])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
 return id`;
 
 export interface AppendResult {
@@ -117,11 +137,24 @@ export async function appendManySweepEvents(redis: Redis, prefix: string, append
   return results;
 }
 
-/** Appends `sweep.finished` unless the stream has ended already; returns its id or null. */
-export async function endSweepEvents(redis: Redis, prefix: string, sweepId: string, event: SweepFinishedEvent): Promise<string | null> {
+/**
+ * Appends `sweep.finished` unless the stream has ended already, or fewer than `totalTrials`
+ * trials (or than a reopen's total) are marked finished; returns its id or null.
+ */
+export async function endSweepEvents(redis: Redis, prefix: string, sweepId: string, event: SweepFinishedEvent, totalTrials = 0): Promise<string | null> {
   const k = sweepEventKeys(prefix, sweepId);
-  const id = await redis.eval(END, 3, k.stream, k.finished, k.end, SWEEP_EVENTS.maxLen, SWEEP_EVENTS.endedTtlS, JSON.stringify(event));
+  const id = await redis.eval(END, 4, k.stream, k.finished, k.end, k.total, SWEEP_EVENTS.maxLen, SWEEP_EVENTS.endedTtlS, JSON.stringify(event), totalTrials);
   return id === null ? null : String(id);
+}
+
+/**
+ * A sweep got work again (trials rerun or added): appends `event`, and a stream that had ended
+ * with `sweep.finished` continues; it ends again when the sweep finishes again.
+ * @returns the event's id.
+ */
+export async function reopenSweepEvents(redis: Redis, prefix: string, sweepId: string, event: SweepReopenedEvent, rerunTrialIds: string[]): Promise<string> {
+  const k = sweepEventKeys(prefix, sweepId);
+  return String(await redis.eval(REOPEN, 4, k.stream, k.finished, k.end, k.total, SWEEP_EVENTS.maxLen, SWEEP_EVENTS.liveTtlS, JSON.stringify(event), event.trials, ...rerunTrialIds));
 }
 
 /** The id of the oldest event the sweep's stream still holds (older ones are trimmed), or null. */
@@ -202,5 +235,9 @@ export async function appendFinishedTrials(
   const appended = await append({ sweepId, events, finishedTrialIds: trialIds });
   if (!appended || appended.finishedTrials < totalTrials) return { ended: false };
   const final = await finalEvent();
-  return { ended: final !== null && (await endSweepEvents(redis, prefix, sweepId, final)) !== null };
+  // Postgres settles the sweep before its trials' events are appended, so a sweep it still
+  // calls unfinished is not: a worker's cached total predates an extension, or a rerun
+  // requeued trials after this one counted them finished.
+  if (final === null || final.status === 'queued' || final.status === 'running') return { ended: false };
+  return { ended: (await endSweepEvents(redis, prefix, sweepId, final, totalTrials)) !== null };
 }

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { ErrorBody, LEADERBOARD_EVENT_TOP, type EventsMissedEvent, type SweepEvent, type SweepFinishedEvent } from '@lrsweep/contracts';
+import { ErrorBody, LEADERBOARD_EVENT_TOP, type EventsMissedEvent, type SweepEvent, type SweepFinishedEvent, type SweepReopenedEvent } from '@lrsweep/contracts';
 import { getSweep, leaderboard, type CancelSweepResult } from '@lrsweep/db';
-import { appendFinishedTrials, appendSweepEvents, compareStreamIds, isStreamId, oldestSweepEventId, readSweepEvents, sweepEventsState } from '@lrsweep/queue';
+import { appendFinishedTrials, appendSweepEvents, compareStreamIds, isStreamId, oldestSweepEventId, readSweepEvents, reopenSweepEvents, sweepEventsState } from '@lrsweep/queue';
 import { invalid, notFound } from '../errors.ts';
 import { leaderboardView } from '../views.ts';
 
@@ -96,7 +96,8 @@ export const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           for (const { id, event } of entries) {
             await send(`id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
             cursor = id;
-            if (event.type === 'sweep.finished') return;
+            // A sweep rerun or extended after it finished continues past its first `sweep.finished`.
+            if (event.type === 'sweep.finished' && (await readSweepEvents(app.redis, prefix, sweepId, id, { count: 1 })).length === 0) return;
           }
         }
       } catch (err) {
@@ -137,4 +138,9 @@ export function publishSweepCancelled(app: FastifyInstance, sweepId: string, res
   return bestEffort(app, 'sweep.cancelled', () =>
     appendFinishedTrials(app.redis, app.config.queuePrefix, sweepId, [event], result.cancelledTrialIds, totalTrials, () => finishedEvent(app, sweepId)),
   );
+}
+
+/** A rerun or an extension gave the sweep work again: its stream, ended or not, goes on. */
+export function publishSweepReopened(app: FastifyInstance, event: Omit<SweepReopenedEvent, 'type' | 'at'>, rerunTrialIds: string[] = []): Promise<void> {
+  return bestEffort(app, 'sweep.reopened', () => reopenSweepEvents(app.redis, app.config.queuePrefix, event.sweepId, { type: 'sweep.reopened', ...event, at: at() }, rerunTrialIds));
 }

@@ -1,10 +1,10 @@
 import { isExternalTask, stepsPerEpoch as stepsPerEpochOf, taskRuleIssues, type CreateSweepBody, type Issue, type Objective } from '@lrsweep/contracts';
 import {
-  canonicalJson,
   createScheduler,
   expandEntry,
   gridOf,
   naturalInterval,
+  scheduleKey as keyOf,
   validateSchedule,
   ScheduleError,
   ScheduleStepError,
@@ -14,8 +14,13 @@ import {
 export interface PlannedTrial {
   index: number;
   schedule: Record<string, unknown>;
+  /** The canonical form's key (see @lrsweep/schedules' scheduleKey): one per configuration. */
   scheduleKey: string;
   seed: number;
+  /** The request's schedule entry it comes from, e.g. `/schedules/1`. */
+  path: string;
+  /** The same with the grid values chosen, e.g. `/schedules/1 (grid values /schedules/1/gamma/values/0)`. */
+  source: string;
 }
 
 export interface SweepPlan {
@@ -98,16 +103,21 @@ export function planSweep(body: CreateSweepBody, maxTrials: number): { plan: Swe
   if (issues.length > 0) return { issues };
 
   const trials: PlannedTrial[] = [];
-  const checked = new Set<string>();
+  // Canonical key -> where it was first met: a grid that reaches one configuration twice is refused.
+  const checked = new Map<string, string>();
   const seen = new Set<string>();
   const budget = { steps: DRY_RUN_STEP_BUDGET };
   body.schedules.forEach((entry, i) => {
     const at = `/schedules/${i}`;
     for (const { schedule, choices } of expandEntry(entry, grids[i]!, at)) {
-      const scheduleKey = canonicalJson(schedule);
+      const scheduleKey = keyOf(schedule as ScheduleSpec);
       const where = choices.length ? ` (grid values ${choices.join(', ')})` : '';
-      if (!checked.has(scheduleKey)) {
-        checked.add(scheduleKey);
+      const source = at + where;
+      const first = checked.get(scheduleKey);
+      if (first !== undefined) {
+        issues.push({ path: at, message: `${source} is the same configuration as ${first} once PyTorch's defaults are filled in; each configuration may appear once` });
+      } else {
+        checked.set(scheduleKey, source);
         const bytes = Buffer.byteLength(scheduleKey);
         const found: Issue[] =
           bytes > MAX_SCHEDULE_JSON_BYTES
@@ -127,7 +137,7 @@ export function planSweep(body: CreateSweepBody, maxTrials: number): { plan: Swe
           }
         }
       }
-      for (const seed of seeds) trials.push({ index: trials.length, schedule, scheduleKey, seed });
+      for (const seed of seeds) trials.push({ index: trials.length, schedule, scheduleKey, seed, path: at, source });
     }
   });
   return issues.length > 0 ? { issues } : { plan: { objective, trials } };

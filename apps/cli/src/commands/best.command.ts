@@ -2,7 +2,7 @@
 import type { LeaderboardEntry } from '@lrsweep/contracts';
 import { API_ENVIRONMENT, API_OPTIONS, apiClient, seg } from '../api-client.ts';
 import { defineCommand, type CommandInput } from '../command.ts';
-import { describeSchedule } from '../describe-schedule.ts';
+import { describeSchedule } from '@lrsweep/schedules';
 import { print, printJson, stdoutPalette } from '../format/output.ts';
 
 type Best = LeaderboardEntry & { metric: string; mode: string };

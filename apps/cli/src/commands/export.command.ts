@@ -5,7 +5,7 @@ import type { TrialDetail, TrialSummary } from '@lrsweep/contracts';
 import { CliError } from '../cli-error.ts';
 import { API_ENVIRONMENT, API_OPTIONS, apiClient, listAllTrials, seg, type ApiClient } from '../api-client.ts';
 import { defineCommand, type CommandInput } from '../command.ts';
-import { describeSchedule } from '../describe-schedule.ts';
+import { describeSchedule } from '@lrsweep/schedules';
 import { toCsv } from '../format/csv.ts';
 
 export const EXPORT_COLUMNS = ['sweep_id', 'trial_id', 'trial_index', 'state', 'schedule_call', 'schedule', 'seed', 'epoch', 'lr', 'train_loss', 'val_loss', 'val_acc', 'seconds'] as const;

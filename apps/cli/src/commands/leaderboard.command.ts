@@ -2,7 +2,7 @@
 import type { Leaderboard } from '@lrsweep/contracts';
 import { API_ENVIRONMENT, API_OPTIONS, apiClient, seg } from '../api-client.ts';
 import { defineCommand, type CommandInput } from '../command.ts';
-import { describeSchedule } from '../describe-schedule.ts';
+import { describeSchedule } from '@lrsweep/schedules';
 import { leaderboardTable } from '../leaderboard-table.ts';
 import { toCsv } from '../format/csv.ts';
 import { print, printJson } from '../format/output.ts';

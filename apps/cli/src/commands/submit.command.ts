@@ -4,7 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Leaderboard } from '@lrsweep/contracts';
 import { API_ENVIRONMENT, API_OPTIONS, apiClient, listAllTrials, seg, type ApiClient, type SweepDetail } from '../api-client.ts';
 import { defineCommand, type CommandInput } from '../command.ts';
-import { describeSchedule } from '../describe-schedule.ts';
+import { describeSchedule } from '@lrsweep/schedules';
 import { leaderboardTable } from '../leaderboard-table.ts';
 import { LiveRegion } from '../format/live-region.ts';
 import { print, printJson, stdoutPalette } from '../format/output.ts';

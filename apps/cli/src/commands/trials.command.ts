@@ -2,7 +2,7 @@
 import { TRIAL_STATES, type TrialSummary } from '@lrsweep/contracts';
 import { API_ENVIRONMENT, API_OPTIONS, apiClient, listAllTrials, seg, type SweepDetail } from '../api-client.ts';
 import { defineCommand, type CommandInput } from '../command.ts';
-import { describeSchedule } from '../describe-schedule.ts';
+import { describeSchedule } from '@lrsweep/schedules';
 import { paintState } from '../format/color.ts';
 import { formatMetric, print, printJson, stdoutPalette } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';

@@ -1,5 +1,5 @@
 import type { SweepSummary, TrialSummary } from '@lrsweep/contracts';
-import { describeSchedule } from '../describe-schedule.ts';
+import { describeSchedule } from '@lrsweep/schedules';
 import { paintState, visibleLength, type Palette } from './color.ts';
 import { formatDuration, percent, progressBar } from './progress.ts';
 

@@ -31,11 +31,19 @@ export async function sweepPage(root, sweepId) {
     $('head').innerHTML = `<h1>${esc(sweep.name)} ${badge(sweep.status)}</h1>
       <div class="head-row">${progressBar(sweep.progress)}<span>${c.completed + c.failed + c.diverged + c.cancelled} of ${c.total} trials finished ·
       ${c.running} running · ${c.queued} queued · ${c.failed} failed · ${c.diverged} diverged</span>
-      ${['queued', 'running'].includes(sweep.status) ? '<button type="button" id="cancel">Cancel sweep</button>' : ''}</div>
+      ${['queued', 'running'].includes(sweep.status) ? '<button type="button" id="cancel">Cancel sweep</button>' : ''}
+      ${c.failed + c.cancelled > 0 ? `<button type="button" id="rerun" title="resume each from its last checkpoint">Rerun ${c.failed + c.cancelled} failed or cancelled</button>` : ''}</div>
       <p class="muted">objective: ${esc(sweep.objective.metric)} (${esc(sweep.objective.mode)}) · ${esc(sweep.spec?.task?.dataset ?? sweep.spec?.task?.trainer ?? '')}, ${sweep.spec?.task?.epochs ?? '?'} epochs</p>`;
     $('cancel')?.addEventListener('click', async () => {
       sweep = await api(`/v1/sweeps/${sweepId}/cancel`, { method: 'POST' });
       renderHead();
+    });
+    // The API puts them back to queued and the sweep back to running; the open event stream
+    // carries on (sweep.reopened), so a refresh is all the page needs.
+    $('rerun')?.addEventListener('click', async (e) => {
+      e.target.disabled = true;
+      await api(`/v1/sweeps/${sweepId}/rerun`, { method: 'POST', body: {} });
+      refresh();
     });
   };
   const renderBoard = (board) => {
@@ -113,7 +121,10 @@ export async function sweepPage(root, sweepId) {
   const live = $('live');
   const events = new EventSource(eventsUrl(sweepId));
   events.onopen = () => (live.textContent = '● live');
-  events.onerror = () => (live.textContent = events.readyState === EventSource.CLOSED ? 'stream ended' : 'reconnecting…');
+  // Set by sweep.finished, cleared by sweep.reopened: a finished sweep's stream closes (and the
+  // reconnect is answered 204) unless a rerun or an extension gave the sweep work again.
+  let finished = false;
+  events.onerror = () => (live.textContent = finished ? 'finished' : events.readyState === EventSource.CLOSED ? 'stream ended' : 'reconnecting…');
   events.addEventListener('trial.epoch', (m) => {
     const e = JSON.parse(m.data);
     losses.get(e.trialId)?.set(e.epoch, e.val_loss);
@@ -129,8 +140,13 @@ export async function sweepPage(root, sweepId) {
   // events.missed: the stream trimmed what this page had not seen yet; the REST reads catch it up.
   for (const type of ['trial.state', 'leaderboard', 'sweep.cancelled', 'events.missed']) events.addEventListener(type, refresh);
   events.addEventListener('sweep.finished', () => {
-    events.close();
+    finished = true;
     live.textContent = 'finished';
+    refresh();
+  });
+  events.addEventListener('sweep.reopened', () => {
+    finished = false;
+    live.textContent = '● live';
     refresh();
   });
   if (FINISHED.includes(sweep.status) && sweep.finishedAt) live.textContent = 'finished';

@@ -14,6 +14,8 @@ const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) 
 
 export class SpecReader {
   private readonly used = new Set<string>(['type', 'interval']);
+  /** PyTorch's default of every parameter read but absent from the spec (see canonicalSchedule). */
+  readonly defaults: Record<string, unknown> = {};
 
   constructor(
     readonly spec: Record<string, unknown>,
@@ -53,7 +55,7 @@ export class SpecReader {
 
   num(name: string, fallback?: number): number {
     const v = this.raw(name);
-    if (v === undefined) return fallback ?? (this.required(name), NaN);
+    if (v === undefined) return fallback !== undefined ? this.defaulted(name, fallback) : (this.required(name), NaN);
     return this.asNumber(v, this.path(name));
   }
 
@@ -69,13 +71,14 @@ export class SpecReader {
   /** An int that may be null (Python's None), e.g. OneCycleLR's total_steps. */
   intOrNull(name: string): number | null {
     const v = this.raw(name);
-    if (v === undefined || v === null) return null;
+    if (v === undefined) return this.defaulted(name, null);
+    if (v === null) return null;
     return this.int(name);
   }
 
   bool(name: string, fallback: boolean): boolean {
     const v = this.raw(name);
-    if (v === undefined) return fallback;
+    if (v === undefined) return this.defaulted(name, fallback);
     if (typeof v !== 'boolean') this.issue(this.path(name), `${name} must be true or false, got ${show(v)}`);
     return v === true;
   }
@@ -83,7 +86,7 @@ export class SpecReader {
   /** A string option; `reason` is PyTorch's message for a value outside `choices`. */
   choice<T extends string>(name: string, choices: readonly T[], fallback: T, reason: (v: string) => string): T {
     const v = this.raw(name);
-    if (v === undefined) return fallback;
+    if (v === undefined) return this.defaulted(name, fallback);
     if (typeof v !== 'string') {
       this.issue(this.path(name), `${name} must be a string, got ${show(v)}`);
       return fallback;
@@ -99,7 +102,7 @@ export class SpecReader {
   perGroup(name: string, fallback: number | undefined, lengthReason: (got: number, want: number) => string): number[] {
     const v = this.raw(name);
     const n = this.groups ?? 1;
-    if (v === undefined) return fallback === undefined ? (this.required(name), [NaN]) : new Array<number>(n).fill(fallback);
+    if (v === undefined) return fallback === undefined ? (this.required(name), [NaN]) : new Array<number>(n).fill(this.defaulted(name, fallback));
     if (!Array.isArray(v)) return new Array<number>(n).fill(this.asNumber(v, this.path(name)));
     if (this.groups !== undefined && v.length !== this.groups) {
       this.issue(this.path(name), lengthReason(v.length, this.groups));
@@ -156,6 +159,11 @@ export class SpecReader {
       this.issue(path, err.reason);
       return () => NaN;
     }
+  }
+
+  private defaulted<T>(name: string, value: T): T {
+    this.defaults[name] = value;
+    return value;
   }
 
   private asNumber(v: unknown, path: string): number {
