@@ -1,0 +1,4 @@
+export * from './student-t.ts';
+export * from './interval.ts';
+export * from './paired-difference.ts';
+export * from './rank.ts';

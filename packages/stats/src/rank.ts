@@ -1,0 +1,53 @@
+import { CONFIDENCE, meanInterval, type Interval } from './interval.ts';
+import { difference, includesZero, type Difference, type SeedResults } from './paired-difference.ts';
+
+/** One schedule's finished trials. */
+export interface ScheduleResults<K> {
+  key: K;
+  /** Completed seeds' objectives, `[seed, objective]`. */
+  completed: SeedResults;
+  /** Seeds whose training diverged (a NaN or exploding loss). */
+  diverged: number;
+  /** Seeds whose trial failed (the trainer errored out of its retries). */
+  failed: number;
+}
+
+export interface RankedSchedule<K> {
+  key: K;
+  rank: number;
+  mean: number;
+  std: number;
+  n: number;
+  ci: Interval | null;
+  diverged: number;
+  failed: number;
+  /** This schedule minus the best (objective units); the best's own is an exact 0. */
+  vsBest: Difference;
+  /** Not significantly different from the best at 95%; null when there is no interval to say. */
+  tiedWithBest: boolean | null;
+}
+
+/** Lost seeds first (any is worse than none), then the mean in the objective's direction. */
+const compare = (mode: 'min' | 'max') => (a: { lost: number; mean: number }, b: { lost: number; mean: number }) =>
+  Number(a.lost > 0) - Number(b.lost > 0) || (mode === 'min' ? a.mean - b.mean : b.mean - a.mean);
+
+/**
+ * Ranks schedules over seeds and says which are indistinguishable from the best.
+ *
+ * The rule for lost seeds: a schedule that diverged or failed on any seed ranks below every
+ * schedule that completed all of its seeds, whatever the mean of its surviving seeds, and is
+ * never tied with a best that lost none, because its surviving seeds alone would flatter it (the
+ * seeds it lost are the ones that went worst). Among themselves such schedules rank by mean.
+ *
+ * `schedules` are those with at least one completed seed; ties in mean keep the input order.
+ */
+export function rankSchedules<K>(schedules: ReadonlyArray<ScheduleResults<K>>, mode: 'min' | 'max', level = CONFIDENCE): RankedSchedule<K>[] {
+  const summarised = schedules.map((s) => ({ s, lost: s.diverged + s.failed, ...meanInterval(s.completed.map(([, v]) => v), level) }));
+  summarised.sort(compare(mode));
+  const best = summarised[0];
+  return summarised.map((e, i) => {
+    const vsBest: Difference = i === 0 ? { diff: 0, ci: [0, 0], method: 'paired', pairs: new Set(e.s.completed.map(([seed]) => seed)).size } : difference(e.s.completed, best!.s.completed, level);
+    const tiedWithBest = i === 0 ? true : e.lost > 0 && best!.lost === 0 ? false : vsBest.ci === null ? null : includesZero(vsBest.ci);
+    return { key: e.s.key, rank: i + 1, mean: e.mean, std: e.std, n: e.n, ci: e.ci, diverged: e.s.diverged, failed: e.s.failed, vsBest, tiedWithBest };
+  });
+}
