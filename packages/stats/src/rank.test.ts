@@ -25,16 +25,27 @@ describe('rankSchedules', () => {
     expect(ranked[1]!.vsBest.diff).toBeCloseTo(-0.075, 9);
   });
 
-  it('never ranks a schedule that lost seeds on its survivors alone', () => {
+  it('never ranks a schedule that diverged on its survivors alone; a failed seed is only missing', () => {
     const ranked = rankSchedules(
       [
         { key: 'lucky', completed: seeds(0.1), diverged: 2, failed: 0 },
+        { key: 'diverged-once', completed: seeds(0.5, 0.52), diverged: 1, failed: 0 },
         { key: 'crashed', completed: seeds(0.2, 0.2), diverged: 0, failed: 1 },
         { key: 'steady', completed: seeds(0.5, 0.52, 0.51), diverged: 0, failed: 0 },
       ],
       'min',
     );
-    expect(ranked.map((r) => [r.key, r.tiedWithBest, r.diverged, r.failed])).toEqual([['steady', true, 0, 0], ['lucky', false, 2, 0], ['crashed', false, 0, 1]]);
+    expect(ranked.map((r) => [r.key, r.tiedWithBest, r.diverged, r.failed])).toEqual([
+      ['crashed', true, 0, 1],
+      ['steady', false, 0, 0],
+      ['lucky', false, 2, 0],
+      ['diverged-once', false, 1, 0],
+    ]);
+  });
+
+  it('ranks by mean among schedules that all diverged somewhere, with ties', () => {
+    const ranked = rankSchedules([{ key: 'a', completed: seeds(0.3, 0.5), diverged: 1, failed: 0 }, { key: 'b', completed: seeds(0.35, 0.5), diverged: 1, failed: 0 }], 'min');
+    expect(ranked.map((r) => [r.key, r.tiedWithBest])).toEqual([['a', true], ['b', true]]);
   });
 
   it('claims no tie with one seed', () => {

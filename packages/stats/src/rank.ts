@@ -8,7 +8,7 @@ export interface ScheduleResults<K> {
   completed: SeedResults;
   /** Seeds whose training diverged (a NaN or exploding loss). */
   diverged: number;
-  /** Seeds whose trial failed (the trainer errored out of its retries). */
+  /** Seeds whose trial failed (the trainer errored out of its retries): missing, not judged. */
   failed: number;
 }
 
@@ -27,27 +27,30 @@ export interface RankedSchedule<K> {
   tiedWithBest: boolean | null;
 }
 
-/** Lost seeds first (any is worse than none), then the mean in the objective's direction. */
-const compare = (mode: 'min' | 'max') => (a: { lost: number; mean: number }, b: { lost: number; mean: number }) =>
-  Number(a.lost > 0) - Number(b.lost > 0) || (mode === 'min' ? a.mean - b.mean : b.mean - a.mean);
+/** Schedules that diverged on a seed after all that did not, then the mean in the objective's direction. */
+const compare = (mode: 'min' | 'max') => (a: { diverged: number; mean: number }, b: { diverged: number; mean: number }) =>
+  Number(a.diverged > 0) - Number(b.diverged > 0) || (mode === 'min' ? a.mean - b.mean : b.mean - a.mean);
 
 /**
  * Ranks schedules over seeds and says which are indistinguishable from the best.
  *
- * The rule for lost seeds: a schedule that diverged or failed on any seed ranks below every
- * schedule that completed all of its seeds, whatever the mean of its surviving seeds, and is
- * never tied with a best that lost none, because its surviving seeds alone would flatter it (the
- * seeds it lost are the ones that went worst). Among themselves such schedules rank by mean.
+ * The rule for lost seeds. A divergence is the schedule's own outcome (its rate blew the
+ * training up), and its surviving seeds alone would flatter it, since the lost ones went worst:
+ * a schedule that diverged on any seed ranks below every schedule that diverged on none,
+ * whatever its surviving mean, and is never tied with a best that diverged on none. Among
+ * themselves such schedules rank by mean. A failure is not an outcome of the schedule (a
+ * crash, a timeout, a bad config: rerun it): a failed seed is counted and shown, and the
+ * schedule is ranked on its completed seeds, whose fewer number widens its intervals.
  *
  * `schedules` are those with at least one completed seed; ties in mean keep the input order.
  */
 export function rankSchedules<K>(schedules: ReadonlyArray<ScheduleResults<K>>, mode: 'min' | 'max', level = CONFIDENCE): RankedSchedule<K>[] {
-  const summarised = schedules.map((s) => ({ s, lost: s.diverged + s.failed, ...meanInterval(s.completed.map(([, v]) => v), level) }));
+  const summarised = schedules.map((s) => ({ s, diverged: s.diverged, ...meanInterval(s.completed.map(([, v]) => v), level) }));
   summarised.sort(compare(mode));
   const best = summarised[0];
   return summarised.map((e, i) => {
     const vsBest: Difference = i === 0 ? { diff: 0, ci: [0, 0], method: 'paired', pairs: new Set(e.s.completed.map(([seed]) => seed)).size } : difference(e.s.completed, best!.s.completed, level);
-    const tiedWithBest = i === 0 ? true : e.lost > 0 && best!.lost === 0 ? false : vsBest.ci === null ? null : includesZero(vsBest.ci);
+    const tiedWithBest = i === 0 ? true : e.diverged > 0 && best!.diverged === 0 ? false : vsBest.ci === null ? null : includesZero(vsBest.ci);
     return { key: e.s.key, rank: i + 1, mean: e.mean, std: e.std, n: e.n, ci: e.ci, diverged: e.s.diverged, failed: e.s.failed, vsBest, tiedWithBest };
   });
 }
