@@ -2,19 +2,21 @@
 import type { Leaderboard } from '@lrsweep/contracts';
 import { CliError } from '../cli-error.ts';
 import { parseApiCommand, seg, SHARED_HELP } from '../api-client.ts';
-import { describeSchedule } from '../describe-schedule.ts';
-import { leaderboardTable } from '../leaderboard-table.ts';
-import { toCsv } from '../format/csv.ts';
+import { leaderboardCsv, leaderboardTable } from '../leaderboard-table.ts';
 import { print, printJson } from '../format/output.ts';
 
 const HELP = `usage: lrsweep leaderboard ID [--format table|json|csv]
 
-The sweep's schedules ranked by the mean final objective over seeds, with the sample std and
-the number of seeds n. Trials still running are not counted yet.
+The sweep's schedules ranked by the mean final objective over seeds, with its 95% interval,
+the number of seeds n (and any that diverged or failed), the difference to the best paired by
+seed with its 95% interval, and 'tied' where that interval holds 0: the seeds cannot tell it
+from the best. Trials still running are not counted yet.
 
 options:
   --format F    table (default), json (the API's body) or csv
-                (rank,schedule_call,schedule,metric,mode,mean,std,n; schedule as JSON)
+                (rank,schedule_call,schedule,metric,mode,mean,std,n,ci_lo,ci_hi,
+                vs_best_diff,vs_best_lo,vs_best_hi,vs_best_method,vs_best_pairs,
+                tied_with_best,diverged,failed; schedule as JSON)
 ${SHARED_HELP}`;
 
 const FORMATS = ['table', 'json', 'csv'] as const;
@@ -29,9 +31,4 @@ export async function run(argv: string[]): Promise<number> {
   else if (format === 'csv') process.stdout.write(leaderboardCsv(board));
   else print(board.entries.length ? leaderboardTable(board) : 'no trial of this sweep has completed yet');
   return 0;
-}
-
-export function leaderboardCsv(board: Leaderboard): string {
-  const header = ['rank', 'schedule_call', 'schedule', 'metric', 'mode', 'mean', 'std', 'n'];
-  return toCsv(header, board.entries.map((e) => [e.rank, describeSchedule(e.schedule), JSON.stringify(e.schedule), board.metric, board.mode, e.mean, e.std, e.n]));
 }
