@@ -13,16 +13,22 @@ export interface Difference {
   pairs: number;
 }
 
-/** A seed's value; a seed run twice counts once, at its mean, so one seed is one pair. */
-function bySeed(results: SeedResults): Map<number, number> {
-  const sums = new Map<number, [number, number]>();
+/** Each seed's value; a seed run twice counts once, at its mean, so one seed is one pair. */
+export function bySeed(results: SeedResults): ReadonlyMap<number, number> {
+  const values = new Map<number, number>();
+  let repeated: Map<number, number> | undefined;
   for (const [seed, v] of results) {
-    const s = sums.get(seed) ?? [0, 0];
-    s[0] += v;
-    s[1] += 1;
-    sums.set(seed, s);
+    const seen = values.get(seed);
+    if (seen === undefined) values.set(seed, v);
+    else {
+      // Rare (a rerun): keep a running sum and count, divided below.
+      repeated ??= new Map();
+      repeated.set(seed, (repeated.get(seed) ?? 1) + 1);
+      values.set(seed, seen + v);
+    }
   }
-  return new Map([...sums].map(([seed, [sum, n]]) => [seed, sum / n]));
+  for (const [seed, count] of repeated ?? []) values.set(seed, values.get(seed)! / count);
+  return values;
 }
 
 /**
@@ -33,8 +39,11 @@ function bySeed(results: SeedResults): Map<number, number> {
  * (one value on a side and nothing shared to pair) no interval.
  */
 export function difference(a: SeedResults, b: SeedResults, level = CONFIDENCE): Difference {
-  const sa = bySeed(a);
-  const sb = bySeed(b);
+  return differenceBySeed(bySeed(a), bySeed(b), level);
+}
+
+/** `difference` over values already collapsed by `bySeed`, for comparing many with one. */
+export function differenceBySeed(sa: ReadonlyMap<number, number>, sb: ReadonlyMap<number, number>, level = CONFIDENCE): Difference {
   const d: number[] = [];
   for (const [seed, va] of sa) {
     const vb = sb.get(seed);

@@ -1,5 +1,5 @@
 import { CONFIDENCE, meanInterval, type Interval } from './interval.ts';
-import { difference, includesZero, type Difference, type SeedResults } from './paired-difference.ts';
+import { bySeed, differenceBySeed, includesZero, type Difference, type SeedResults } from './paired-difference.ts';
 
 /** One schedule's finished trials. */
 export interface ScheduleResults<K> {
@@ -48,8 +48,9 @@ export function rankSchedules<K>(schedules: ReadonlyArray<ScheduleResults<K>>, m
   const summarised = schedules.map((s) => ({ s, diverged: s.diverged, ...meanInterval(s.completed.map(([, v]) => v), level) }));
   summarised.sort(compare(mode));
   const best = summarised[0];
+  const bestBySeed = best ? bySeed(best.s.completed) : new Map<number, number>();
   return summarised.map((e, i) => {
-    const vsBest: Difference = i === 0 ? { diff: 0, ci: [0, 0], method: 'paired', pairs: new Set(e.s.completed.map(([seed]) => seed)).size } : difference(e.s.completed, best!.s.completed, level);
+    const vsBest: Difference = i === 0 ? { diff: 0, ci: [0, 0], method: 'paired', pairs: bestBySeed.size } : differenceBySeed(bySeed(e.s.completed), bestBySeed, level);
     const tiedWithBest = i === 0 ? true : e.diverged > 0 && best!.diverged === 0 ? false : vsBest.ci === null ? null : includesZero(vsBest.ci);
     return { key: e.s.key, rank: i + 1, mean: e.mean, std: e.std, n: e.n, ci: e.ci, diverged: e.s.diverged, failed: e.s.failed, vsBest, tiedWithBest };
   });

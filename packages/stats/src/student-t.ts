@@ -61,8 +61,9 @@ export function studentTCdf(t: number, df: number): number {
 const quantiles = new Map<string, number>();
 
 /**
- * The t quantile: the `q` with P(T <= q) = p. Bisection on the CDF, memoised because a board
- * asks for the same few (p, df) pairs for every entry.
+ * The t quantile: the `q` with P(T <= q) = p. Bisection on the CDF, memoised for whole df
+ * because a board asks for the same few (p, df) pairs for every entry (Welch's fractional df
+ * are not kept: there would be one per comparison, for the life of the process).
  */
 export function studentTQuantile(p: number, df: number): number {
   if (!(p > 0 && p < 1)) throw new RangeError(`p must be in (0, 1), got ${p}`);
@@ -80,6 +81,6 @@ export function studentTQuantile(p: number, df: number): number {
     else hi = mid;
   }
   const q = (lo + hi) / 2;
-  quantiles.set(key, q);
+  if (Number.isInteger(df)) quantiles.set(key, q);
   return q;
 }
