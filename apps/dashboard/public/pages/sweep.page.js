@@ -16,8 +16,8 @@ export async function sweepPage(root, sweepId) {
   root.innerHTML = `<p><a href="#/">← all sweeps</a></p>
     <header class="sweep-head" id="head">Loading…</header>
     <section class="grid">
-      <div class="card"><h2>Leaderboard</h2><div class="scroll" id="board"></div></div>
-      <div class="card"><h2>Learning rate by epoch</h2><div class="chart" id="lr-chart"></div></div>
+      <div class="card wide"><h2>Leaderboard</h2><div class="scroll" id="board"></div></div>
+      <div class="card wide"><h2>Learning rate by epoch</h2><div class="chart" id="lr-chart"></div></div>
       <div class="card wide"><h2>Validation loss by epoch <small id="live" class="live">connecting…</small></h2><div class="chart" id="loss-chart"></div></div>
       <div class="card wide"><h2>Trials</h2><div class="scroll" id="trials"></div></div>
     </section>`;
@@ -44,7 +44,7 @@ export async function sweepPage(root, sweepId) {
     const bestMean = board.entries[0]?.mean;
     const diff = (e) => (e.rank === 1 ? '' : `${e.vsBest.diff > 0 ? '+' : ''}${num(e.vsBest.diff, 2)} <small>${intervalLabel(e.vsBest.ci, 2)}${e.vsBest.method === 'unpaired' ? ' unpaired' : ''}</small>`);
     $('board').innerHTML = board.entries.length
-      ? `<table class="board"><thead><tr><th>#</th><th>schedule</th><th class="num">${esc(board.metric)}: mean ± std [95% CI]</th><th>interval</th><th class="num">vs best</th><th></th><th class="num">seeds</th></tr></thead><tbody>${board.entries
+      ? `<table class="board"><thead><tr><th>#</th><th>schedule</th><th class="num">${esc(board.metric)}: mean ± std [95% CI]</th><th>interval</th><th class="num">vs best [95% CI]</th><th>tied</th><th class="num">seeds</th></tr></thead><tbody>${board.entries
           .map(
             (e) => `<tr class="${e.rank === 1 || e.tiedWithBest ? 'tied' : ''}"><td>${e.rank}</td><td><code>${esc(scheduleLabel(e.schedule))}</code></td>
               <td class="num">${num(e.mean)} ± ${num(e.std, 2)} <small>${intervalLabel(e.ci)}</small></td><td>${intervalSvg(e, domain, bestMean)}</td>
