@@ -72,7 +72,7 @@ function cliOnTty(args: string[]): Promise<Run> {
 }
 const hasScript = spawnSync('script', ['--version']).status === 0;
 
-type Board = { metric: string; entries: { rank: number; schedule: Record<string, unknown>; mean: number; std: number; n: number; tiedWithBest: boolean | null }[] };
+type Board = { metric: string; entries: { rank: number; schedule: Record<string, unknown>; mean: number; std: number; n: number; trials: string[]; tiedWithBest: boolean | null }[] };
 const apiBoard = async (): Promise<Board> => (await stack.app.inject({ url: `/v1/sweeps/${sweepId}/leaderboard` })).json();
 
 const json = <T = unknown>(run: Run): T => {
@@ -185,7 +185,10 @@ describe('lrsweep against a running API', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toBe(`wrote 32 rows (8 trials) to ${out}\n`);
     const csv = parseCsv(await readFile(out, 'utf8'));
-    expect(csv[0]).toEqual(['sweep_id', 'trial_id', 'trial_index', 'state', 'schedule_call', 'schedule', 'seed', 'epoch', 'lr', 'train_loss', 'val_loss', 'val_acc', 'seconds']);
+    expect(csv[0]).toEqual([
+      'sweep_id', 'trial_id', 'trial_index', 'state', 'schedule_call', 'schedule', 'seed', 'epoch', 'lr', 'train_loss', 'val_loss', 'val_acc', 'seconds',
+      'rank', 'schedule_mean', 'schedule_ci_lo', 'schedule_ci_hi', 'vs_best_diff', 'vs_best_lo', 'vs_best_hi', 'tied_with_best',
+    ]);
     const rows = csv.slice(1);
     expect(rows).toHaveLength(8 * 4);
     expect(new Set(rows.map((r) => r[1])).size).toBe(8);
@@ -198,6 +201,12 @@ describe('lrsweep against a running API', () => {
     const asJson = json<Record<string, unknown>[]>(jsonRun);
     expect(asJson).toHaveLength(32);
     expect(asJson[0]).toMatchObject({ sweep_id: sweepId, trial_index: 0, epoch: 0, schedule: { type: expect.any(String) } });
+    // Every row carries its schedule's standing on the leaderboard.
+    const board = await apiBoard();
+    for (const r of asJson) {
+      const entry = board.entries.find((e) => e.trials.includes(r.trial_id as string))!;
+      expect(r).toMatchObject({ rank: entry.rank, schedule_mean: entry.mean, tied_with_best: entry.tiedWithBest });
+    }
   });
 
   it('shows the queue and the live workers', async () => {

@@ -1,10 +1,11 @@
 // `lrsweep export ID --format csv|json [--out FILE]`: every epoch of every trial, one row each,
 // for pandas, a spreadsheet or a plot.
 import { writeFile } from 'node:fs/promises';
-import type { TrialDetail, TrialSummary } from '@lrsweep/contracts';
+import type { Leaderboard, TrialDetail, TrialSummary } from '@lrsweep/contracts';
 import { CliError } from '../cli-error.ts';
 import { listAllTrials, parseApiCommand, seg, SHARED_HELP, type ApiClient } from '../api-client.ts';
 import { describeSchedule } from '../describe-schedule.ts';
+import { RANKING_COLUMNS, rankingByTrial } from '../export-ranking.ts';
 import { toCsv } from '../format/csv.ts';
 
 const HELP = `usage: lrsweep export ID [--format csv|json] [--out FILE]
@@ -13,14 +14,16 @@ Every epoch of every trial of the sweep, one row each, ordered by trial then epo
   COLUMNS
 schedule_call is the schedule as a PyTorch call; schedule is its JSON spec (a JSON string in
 CSV, an object in JSON). lr is the rate in effect at the start of the epoch. Trials that
-stopped early (failed, diverged, cancelled) have the epochs they finished.
+stopped early (failed, diverged, cancelled) have the epochs they finished. The last columns
+are the leaderboard's for the trial's schedule (rank, mean and 95% interval, the difference
+to the best and its interval, tied with the best), empty for a trial it does not rank.
 
 options:
   --format F    csv (default) or json (an array of row objects)
   --out FILE    write to FILE instead of stdout
 ${SHARED_HELP}`;
 
-export const EXPORT_COLUMNS = ['sweep_id', 'trial_id', 'trial_index', 'state', 'schedule_call', 'schedule', 'seed', 'epoch', 'lr', 'train_loss', 'val_loss', 'val_acc', 'seconds'] as const;
+export const EXPORT_COLUMNS = ['sweep_id', 'trial_id', 'trial_index', 'state', 'schedule_call', 'schedule', 'seed', 'epoch', 'lr', 'train_loss', 'val_loss', 'val_acc', 'seconds', ...RANKING_COLUMNS] as const;
 
 /** Trial details fetched at once: enough to hide latency, few enough not to crowd the API. */
 const CONCURRENCY = 8;
@@ -37,6 +40,7 @@ export async function run(argv: string[]): Promise<number> {
   const id = cmd.positionals[0]!;
   const trials = await listAllTrials(cmd.client, id);
   const details = await fetchDetails(cmd.client, trials);
+  const rankingOf = rankingByTrial(await cmd.client.get<Leaderboard>(`/v1/sweeps/${seg(id)}/leaderboard`));
   const rows = details.flatMap((t) =>
     t.epochs.map((e) => ({
       sweep_id: t.sweepId,
@@ -52,6 +56,7 @@ export async function run(argv: string[]): Promise<number> {
       val_loss: e.val_loss,
       val_acc: e.val_acc,
       seconds: e.seconds,
+      ...rankingOf(t.id),
     })),
   );
   const text =
