@@ -97,6 +97,23 @@ describe('a sweep end to end', () => {
     expect(board.entries.map((e: { rank: number }) => e.rank)).toEqual([1, 2, 3, 4]);
     const best = (await stack.app.inject({ url: `/v1/sweeps/${sweepId}/best` })).json();
     expect(best.schedule).toEqual(board.entries[0].schedule);
+
+    // Every schedule trained on seeds 0 and 1: each is compared with the best pair by pair.
+    type Entry = { mean: number; ci: [number, number]; tiedWithBest: boolean; diverged: number; failed: number; vsBest: { diff: number; ci: [number, number]; method: string; pairs: number } };
+    const [first, ...rest] = board.entries as Entry[];
+    expect(first).toMatchObject({ tiedWithBest: true, vsBest: { diff: 0, ci: [0, 0], method: 'paired', pairs: 2 }, diverged: 0, failed: 0 });
+    for (const e of board.entries as Entry[]) expect(e.ci[0]).toBeLessThanOrEqual(e.mean), expect(e.ci[1]).toBeGreaterThanOrEqual(e.mean);
+    for (const e of rest) {
+      expect(e.vsBest).toMatchObject({ method: 'paired', pairs: 2 });
+      expect(e.vsBest.diff).toBeCloseTo(e.mean - first!.mean, 10); // the same seeds: the mean difference is the difference of means
+      expect(e.tiedWithBest).toBe(e.vsBest.ci[0] <= 0 && e.vsBest.ci[1] >= 0);
+    }
+    expect(best.tied).toEqual(rest.filter((e) => e.tiedWithBest));
+
+    const doc = (await stack.app.inject({ url: '/docs/json' })).json();
+    const entrySchema = doc.paths['/v1/sweeps/{id}/leaderboard'].get.responses['200'].content['application/json'].schema.properties.entries.items;
+    expect(Object.keys(entrySchema.properties)).toEqual(expect.arrayContaining(['ci', 'vsBest', 'tiedWithBest', 'diverged', 'failed']));
+    expect(JSON.stringify(doc.paths['/v1/sweeps/{id}/best'])).toContain('"tied"');
   });
 
   it('reports the same results after the whole stack restarts', async () => {

@@ -72,7 +72,7 @@ function cliOnTty(args: string[]): Promise<Run> {
 }
 const hasScript = spawnSync('script', ['--version']).status === 0;
 
-type Board = { metric: string; entries: { rank: number; schedule: Record<string, unknown>; mean: number; std: number; n: number }[] };
+type Board = { metric: string; entries: { rank: number; schedule: Record<string, unknown>; mean: number; std: number; n: number; trials: string[]; tiedWithBest: boolean | null }[] };
 const apiBoard = async (): Promise<Board> => (await stack.app.inject({ url: `/v1/sweeps/${sweepId}/leaderboard` })).json();
 
 const json = <T = unknown>(run: Run): T => {
@@ -104,8 +104,8 @@ describe('lrsweep against a running API', () => {
     expect(run.stdout).not.toMatch(/\x1b\[/);
     expect(run.stdout).toMatch(/^cli-spirals (queued|running) \[[█░]{24}\] \d\/8 trials \d+% {2}running \d {2}queued \d/m);
     expect(run.stdout).toMatch(/cli-spirals completed \[█{24}\] 8\/8 trials 100%/);
-    expect(run.stdout).toMatch(/^rank {2}val_loss \(min\) +n {2}schedule$/m);
-    expect(run.stdout).toMatch(/^ +1 {2}\d\.\d{4} ± \d\.\d{4} +2 {2}\S+\(/m);
+    expect(run.stdout).toMatch(/^rank {2}val_loss \(min\) \[95% CI\] +n {2}vs best \[95% CI\] +tied {2}schedule$/m);
+    expect(run.stdout).toMatch(/^ +1 {2}\d\.\d{4} \[-?\d\.\d{4}, \d\.\d{4}\] +2 +best {2}\S+\(/m);
     expect(run.stdout).toMatch(/^best: [A-Z]\w+\(.*\) {2}val_loss \d\.\d{4} ± \d\.\d{4} over n=2$/m);
   });
 
@@ -145,17 +145,19 @@ describe('lrsweep against a running API', () => {
     expect(lines[2]).toContain(describeSchedule(board.entries[0]!.schedule));
 
     const csv = parseCsv(asCsv.stdout);
-    expect(csv[0]).toEqual(['rank', 'schedule_call', 'schedule', 'metric', 'mode', 'mean', 'std', 'n']);
+    expect(csv[0]).toEqual(['rank', 'schedule_call', 'schedule', 'metric', 'mode', 'mean', 'std', 'n', 'ci_lo', 'ci_hi', 'vs_best_diff', 'vs_best_lo', 'vs_best_hi', 'vs_best_method', 'vs_best_pairs', 'tied_with_best', 'diverged', 'failed']);
     expect(csv.slice(1).map((r) => ({ rank: Number(r[0]), schedule: JSON.parse(r[2]!), mean: Number(r[5]), std: Number(r[6]), n: Number(r[7]) }))).toEqual(
       board.entries.map(({ rank, schedule, mean, std, n }) => ({ rank, schedule, mean, std, n })),
     );
   });
 
-  it('prints the best schedule as a PyTorch call with mean ± std and n', async () => {
+  it('prints the best schedule as a PyTorch call, the schedules tied with it, and mean ± std and n', async () => {
     const [board, best] = await Promise.all([apiBoard(), cli(['best', sweepId])]);
     expect(best.code, best.stderr).toBe(0);
     const [call, stats] = best.stdout.split('\n');
-    expect(call).toBe(describeSchedule(board.entries[0]!.schedule));
+    const tied = board.entries.filter((e) => e.rank > 1 && e.tiedWithBest === true).map((e) => describeSchedule(e.schedule));
+    const others = `${tied.length} other${tied.length === 1 ? '' : 's'}`;
+    expect(call).toBe(describeSchedule(board.entries[0]!.schedule) + (tied.length ? `, tied with ${others}: ${tied.join(', ')}` : ''));
     expect(stats).toBe(`val_loss ${board.entries[0]!.mean.toFixed(4)} ± ${board.entries[0]!.std.toFixed(4)} (min) over n=2 seeds`);
   });
 
@@ -183,7 +185,10 @@ describe('lrsweep against a running API', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toBe(`wrote 32 rows (8 trials) to ${out}\n`);
     const csv = parseCsv(await readFile(out, 'utf8'));
-    expect(csv[0]).toEqual(['sweep_id', 'trial_id', 'trial_index', 'state', 'schedule_call', 'schedule', 'seed', 'epoch', 'lr', 'train_loss', 'val_loss', 'val_acc', 'seconds']);
+    expect(csv[0]).toEqual([
+      'sweep_id', 'trial_id', 'trial_index', 'state', 'schedule_call', 'schedule', 'seed', 'epoch', 'lr', 'train_loss', 'val_loss', 'val_acc', 'seconds',
+      'rank', 'schedule_mean', 'schedule_ci_lo', 'schedule_ci_hi', 'vs_best_diff', 'vs_best_lo', 'vs_best_hi', 'tied_with_best',
+    ]);
     const rows = csv.slice(1);
     expect(rows).toHaveLength(8 * 4);
     expect(new Set(rows.map((r) => r[1])).size).toBe(8);
@@ -196,6 +201,12 @@ describe('lrsweep against a running API', () => {
     const asJson = json<Record<string, unknown>[]>(jsonRun);
     expect(asJson).toHaveLength(32);
     expect(asJson[0]).toMatchObject({ sweep_id: sweepId, trial_index: 0, epoch: 0, schedule: { type: expect.any(String) } });
+    // Every row carries its schedule's standing on the leaderboard.
+    const board = await apiBoard();
+    for (const r of asJson) {
+      const entry = board.entries.find((e) => e.trials.includes(r.trial_id as string))!;
+      expect(r).toMatchObject({ rank: entry.rank, schedule_mean: entry.mean, tied_with_best: entry.tiedWithBest });
+    }
   });
 
   it('shows the queue and the live workers', async () => {

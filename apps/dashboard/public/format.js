@@ -114,3 +114,42 @@ export function locate(offsets, pointer) {
 }
 
 export const lineOf = (text, offset) => text.slice(0, offset).split('\n').length;
+
+/** The leaderboard's tied marker, as the CLI prints it: `best`, `tied`, `?` (no interval can say) or ''. */
+export function tiedLabel(entry) {
+  if (entry.rank === 1) return 'best';
+  return entry.tiedWithBest === true ? 'tied' : entry.tiedWithBest === null ? '?' : '';
+}
+
+/** `3`, or `2 · 1 diverged · 1 failed`: lost seeds are shown, never dropped silently. */
+export function seedsLabel(entry) {
+  return [String(entry.n), entry.diverged ? `${entry.diverged} diverged` : '', entry.failed ? `${entry.failed} failed` : ''].filter(Boolean).join(' · ');
+}
+
+/** `[lo, hi]` in `num`'s format, or `no interval` (one seed). */
+export const intervalLabel = (ci, digits = 4) => (ci ? `[${num(ci[0], digits)}, ${num(ci[1], digits)}]` : 'no interval');
+
+/** The one axis every row's interval plot shares: all intervals (or lone means), padded 5% each side. */
+export function intervalDomain(entries) {
+  const xs = entries.flatMap((e) => e.ci ?? [e.mean]);
+  let lo = Math.min(...xs);
+  let hi = Math.max(...xs);
+  if (!(hi > lo)) [lo, hi] = [lo - (Math.abs(lo) || 1) * 0.05, hi + (Math.abs(hi) || 1) * 0.05];
+  const pad = (hi - lo) * 0.05;
+  return [lo - pad, hi + pad];
+}
+
+/**
+ * One row of the interval plot beside the leaderboard: the entry's 95% interval as a bar, its
+ * mean as a dot, and the best's mean as a dashed line, on the shared `domain`; a tied entry's
+ * bar in the accent colour. An inline SVG, so the plot lines up with the table's rows.
+ */
+export function intervalSvg(entry, domain, bestMean, width = 160, height = 14) {
+  const x = (v) => (((v - domain[0]) / (domain[1] - domain[0])) * width).toFixed(1);
+  const y = height / 2;
+  const colour = entry.tiedWithBest ? 'var(--accent)' : '#98a2b3';
+  const bar = entry.ci ? `<line x1="${x(entry.ci[0])}" x2="${x(entry.ci[1])}" y1="${y}" y2="${y}" stroke="${colour}" stroke-width="3" stroke-linecap="round"/>` : '';
+  return `<svg class="interval" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(`${num(entry.mean)} ${intervalLabel(entry.ci)}`)}">`
+    + `<line x1="${x(bestMean)}" x2="${x(bestMean)}" y1="0" y2="${height}" stroke="#667085" stroke-dasharray="2 2"/>`
+    + `${bar}<circle cx="${x(entry.mean)}" cy="${y}" r="3" fill="${colour}"/></svg>`;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DATASETS, DATASET_SIZES, stepsPerEpoch as contractStepsPerEpoch } from '@lrsweep/contracts';
-import { TRAIN_SIZES, expandGrid, lineOf, locate, pointerOffsets, scheduleLabel, stepsPerEpoch } from '../public/format.js';
+import { TRAIN_SIZES, expandGrid, intervalDomain, intervalLabel, intervalSvg, lineOf, locate, pointerOffsets, scheduleLabel, seedsLabel, stepsPerEpoch, tiedLabel } from '../public/format.js';
 
 describe('dashboard helpers', () => {
   // The page runs in the browser and cannot import contracts, so its copy is held to them here.
@@ -34,5 +34,40 @@ describe('dashboard helpers', () => {
 
   it('writes schedules as a PyTorch call', () => {
     expect(scheduleLabel({ type: 'StepLR', step_size: 2, gamma: 0.5 })).toBe('StepLR(step_size=2, gamma=0.5)');
+  });
+
+  describe('the leaderboard', () => {
+    const best = { rank: 1, mean: 0.4, ci: [0.3, 0.5] as [number, number], tiedWithBest: true, n: 3, diverged: 0, failed: 0 };
+    const tied = { rank: 2, mean: 0.45, ci: [0.35, 0.55] as [number, number], tiedWithBest: true, n: 3, diverged: 0, failed: 0 };
+    const worse = { rank: 3, mean: 0.9, ci: [0.85, 0.95] as [number, number], tiedWithBest: false, n: 2, diverged: 1, failed: 1 };
+    const single = { rank: 4, mean: 1.1, ci: null, tiedWithBest: null, n: 1, diverged: 0, failed: 0 };
+
+    it('marks the tied group and shows lost seeds', () => {
+      expect([best, tied, worse, single].map(tiedLabel)).toEqual(['best', 'tied', '', '?']);
+      expect(seedsLabel(worse)).toBe('2 · 1 diverged · 1 failed');
+      expect(seedsLabel(best)).toBe('3');
+      expect(intervalLabel(best.ci)).toBe('[0.3, 0.5]');
+      expect(intervalLabel(null)).toBe('no interval');
+    });
+
+    it('plots every interval on one axis, with the best mean as a reference line', () => {
+      const domain = intervalDomain([best, tied, worse, single]);
+      expect(domain[0]).toBeCloseTo(0.3 - 0.04, 12);
+      expect(domain[1]).toBeCloseTo(1.1 + 0.04, 12);
+      const svg = intervalSvg(tied, [0, 1], best.mean, 100);
+      expect(svg).toContain('<line x1="35.0" x2="55.0"'); // the interval
+      expect(svg).toContain('<circle cx="45.0"'); // the mean
+      expect(svg).toContain('<line x1="40.0" x2="40.0"'); // the best's mean
+      expect(svg).toContain('var(--accent)');
+      const lone = intervalSvg(single, [0, 2], best.mean, 100);
+      expect(lone).not.toContain('stroke-width="3"');
+      expect(lone).toContain('<circle cx="55.0"');
+    });
+
+    it('widens a domain with no spread so a lone point still has an axis', () => {
+      const [lo, hi] = intervalDomain([{ ...single, mean: 0.5 }]);
+      expect(lo).toBeLessThan(0.5);
+      expect(hi).toBeGreaterThan(0.5);
+    });
   });
 });

@@ -270,6 +270,27 @@ describe('leaderboard', () => {
     expect(entries[1]?.trials).toEqual([trialIds[0], trialIds[1], trialIds[2]]);
     expect(entries[2]?.mean).toBeCloseTo(6);
     expect(entries[2]?.std).toBeCloseTo(2);
+    // The failed seed is shown, not hidden; the schedule is compared on the seeds it has.
+    expect(entries[0]).toMatchObject({ failed: 1, diverged: 0, ci: [0.5, 0.5], tiedWithBest: true });
+    // Paired with the best over seeds 0 and 1: differences 0.5 and 1.5.
+    expect(entries[1]?.vsBest).toMatchObject({ diff: 1, method: 'paired', pairs: 2 });
+    expect(entries[1]?.vsBest.ci?.[0]).toBeCloseTo(1 - 12.7062 * Math.SQRT1_2 / Math.SQRT2, 3);
+    expect(entries[1]?.tiedWithBest).toBe(true);
+  });
+
+  it('ranks a schedule that diverged on a seed below those that did not, whatever its survivors say', async () => {
+    const { id, trialIds } = await newSweep(grid(2, 2));
+    const outcomes = [1, 1.5, 0.1, 'diverged'] as const;
+    for (const [i, outcome] of outcomes.entries()) {
+      await claimTrial(t.db, trialIds[i]!, worker);
+      if (outcome === 'diverged') await finishTrial(t.db, trialIds[i]!, { state: 'diverged', divergedEpoch: 2, error: 'loss is nan' });
+      else await finishTrial(t.db, trialIds[i]!, { state: 'completed', objective: outcome });
+    }
+    const board = await leaderboard(t.db, id);
+    expect(board?.entries.map((e) => [e.rank, e.mean, e.n, e.diverged, e.tiedWithBest, e.trials])).toEqual([
+      [1, 1.25, 2, 0, true, [trialIds[0], trialIds[1]]],
+      [2, 0.1, 1, 1, false, [trialIds[2]]],
+    ]);
   });
 
   it('ranks highest first for max, and reports std 0 for a single seed', async () => {
@@ -280,7 +301,9 @@ describe('leaderboard', () => {
     const single = await newSweep(grid(1, 1), 'max');
     await finishTrial(t.db, single.trialIds[0]!, { state: 'completed', objective: 0.7 });
     const one = await leaderboard(t.db, single.id);
-    expect(one?.entries).toEqual([{ rank: 1, schedule: expect.any(Object), mean: 0.7, std: 0, n: 1, trials: single.trialIds }]);
+    expect(one?.entries).toEqual([
+      { rank: 1, schedule: expect.any(Object), mean: 0.7, std: 0, n: 1, trials: single.trialIds, ci: null, vsBest: { diff: 0, ci: [0, 0], method: 'paired', pairs: 1 }, tiedWithBest: true, diverged: 0, failed: 0 },
+    ]);
     expect(trialIds).toHaveLength(9);
     expect(await leaderboard(t.db, '00000000-0000-4000-8000-000000000000')).toBeNull();
   });

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import {
+  BestEntry,
   CreateSweepBody,
   CreateSweepReply,
   ErrorBody,
   Leaderboard,
-  LeaderboardEntry,
   SweepDetail,
   SweepList,
   TrialList,
@@ -110,7 +110,7 @@ export const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/sweeps/:id/leaderboard',
-    { schema: { summary: 'Schedules ranked by the mean final objective over seeds', params: IdParams, response: { 200: Leaderboard, ...errors } } },
+    { schema: { summary: 'Schedules ranked by the mean final objective over seeds, with 95% intervals and the difference to the best paired by seed', params: IdParams, response: { 200: Leaderboard, ...errors } } },
     async (request, reply) => {
       const cached = await cachedLeaderboard(`${request.project}:${request.params.id}`, () => leaderboard(app.db, request.params.id, request.project));
       if (!cached) throw notFound('sweep', request.params.id);
@@ -121,13 +121,13 @@ export const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/sweeps/:id/best',
-    { schema: { summary: 'The best schedule so far', params: IdParams, response: { 200: Type.Intersect([LeaderboardEntry, Type.Object({ metric: Type.String(), mode: Type.String() })]), ...errors } } },
+    { schema: { summary: 'The best schedule so far, and the schedules the seeds cannot tell from it', params: IdParams, response: { 200: BestEntry, ...errors } } },
     async (request) => {
       const board = (await cachedLeaderboard(`${request.project}:${request.params.id}`, () => leaderboard(app.db, request.params.id, request.project)))?.board;
       if (!board) throw notFound('sweep', request.params.id);
-      const best = leaderboardView(board).entries[0];
+      const [best, ...rest] = leaderboardView(board).entries;
       if (!best) throw new ApiError('LRS_NO_RESULTS', 'no trial of this sweep has completed yet', 404);
-      return { ...best, metric: board.metric, mode: board.mode };
+      return { ...best, metric: board.metric, mode: board.mode, tied: rest.filter((e) => e.tiedWithBest === true) };
     },
   );
 

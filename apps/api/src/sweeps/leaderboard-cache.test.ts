@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { Leaderboard } from '@lrsweep/db';
 import { CACHE_MIN_TRIALS, createLeaderboardCache } from './leaderboard-cache.ts';
 
-const board = (n: number): Leaderboard => ({ metric: 'val_loss', mode: 'min', entries: [{ rank: 1, schedule: {}, mean: 1, std: 0, n, trials: [] }] });
+const board = (n: number): Leaderboard => ({
+  metric: 'val_loss',
+  mode: 'min',
+  entries: [
+    { rank: 1, schedule: {}, mean: 1, std: 0, n, trials: [], ci: null, vsBest: { diff: 0, ci: [0, 0], method: 'paired', pairs: n }, tiedWithBest: true, diverged: 0, failed: 0 },
+  ],
+});
 
 describe('leaderboard cache', () => {
   it('reuses a big sweep’s ranking within the ttl, then answers the old one while the new one loads', async () => {

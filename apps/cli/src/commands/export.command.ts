@@ -1,14 +1,15 @@
 // `lrsweep export ID --format csv|json [--out FILE]`: every epoch of every trial, one row each,
 // for pandas, a spreadsheet or a plot.
 import { writeFile } from 'node:fs/promises';
-import type { TrialDetail, TrialSummary } from '@lrsweep/contracts';
+import type { Leaderboard, TrialDetail, TrialSummary } from '@lrsweep/contracts';
 import { CliError } from '../cli-error.ts';
 import { API_ENVIRONMENT, API_OPTIONS, apiClient, listAllTrials, seg, type ApiClient } from '../api-client.ts';
 import { defineCommand, type CommandInput } from '../command.ts';
 import { describeSchedule } from '@lrsweep/schedules';
+import { RANKING_COLUMNS, rankingByTrial } from '../export-ranking.ts';
 import { toCsv } from '../format/csv.ts';
 
-export const EXPORT_COLUMNS = ['sweep_id', 'trial_id', 'trial_index', 'state', 'schedule_call', 'schedule', 'seed', 'epoch', 'lr', 'train_loss', 'val_loss', 'val_acc', 'seconds'] as const;
+export const EXPORT_COLUMNS = ['sweep_id', 'trial_id', 'trial_index', 'state', 'schedule_call', 'schedule', 'seed', 'epoch', 'lr', 'train_loss', 'val_loss', 'val_acc', 'seconds', ...RANKING_COLUMNS] as const;
 
 /** Trial details fetched at once: enough to hide latency, few enough not to crowd the API. */
 const CONCURRENCY = 8;
@@ -26,7 +27,9 @@ export const command = defineCommand({
   ${EXPORT_COLUMNS.join(',')}
 schedule_call is the schedule as a PyTorch call; schedule is its JSON spec (a JSON string in
 CSV, an object in JSON). lr is the rate in effect at the start of the epoch. Trials that
-stopped early (failed, diverged, cancelled) have the epochs they finished.`,
+stopped early (failed, diverged, cancelled) have the epochs they finished. The last columns
+are the leaderboard's for the trial's schedule (rank, mean and 95% interval, the difference
+to the best and its interval, tied with the best), empty for a trial it does not rank.`,
   options: OPTIONS,
   environment: API_ENVIRONMENT,
   run,
@@ -36,8 +39,10 @@ async function run(input: CommandInput<typeof OPTIONS>): Promise<number> {
   const client = apiClient(input);
   const { out } = input.options;
   const format = input.options.json ? 'json' : input.options.format;
-  const trials = await listAllTrials(client, input.args[0]!);
+  const id = input.args[0]!;
+  const trials = await listAllTrials(client, id);
   const details = await fetchDetails(client, trials);
+  const rankingOf = rankingByTrial(await client.get<Leaderboard>(`/v1/sweeps/${seg(id)}/leaderboard`));
   const rows = details.flatMap((t) =>
     t.epochs.map((e) => ({
       sweep_id: t.sweepId,
@@ -53,6 +58,7 @@ async function run(input: CommandInput<typeof OPTIONS>): Promise<number> {
       val_loss: e.val_loss,
       val_acc: e.val_acc,
       seconds: e.seconds,
+      ...rankingOf(t.id),
     })),
   );
   const text =

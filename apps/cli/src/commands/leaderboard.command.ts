@@ -2,9 +2,7 @@
 import type { Leaderboard } from '@lrsweep/contracts';
 import { API_ENVIRONMENT, API_OPTIONS, apiClient, seg } from '../api-client.ts';
 import { defineCommand, type CommandInput } from '../command.ts';
-import { describeSchedule } from '@lrsweep/schedules';
-import { leaderboardTable } from '../leaderboard-table.ts';
-import { toCsv } from '../format/csv.ts';
+import { leaderboardCsv, leaderboardTable } from '../leaderboard-table.ts';
 import { print, printJson } from '../format/output.ts';
 
 const OPTIONS = {
@@ -13,7 +11,9 @@ const OPTIONS = {
     value: 'F',
     choices: ['table', 'json', 'csv'],
     default: 'table',
-    description: "json is the API's body; csv has rank,schedule_call,schedule,metric,mode,mean,std,n",
+    description: `json is the API's body; csv has rank,schedule_call,schedule,metric,mode,mean,std,n,ci_lo,ci_hi,
+vs_best_diff,vs_best_lo,vs_best_hi,vs_best_method,vs_best_pairs,tied_with_best,diverged,failed
+(schedule as JSON)`,
   },
   ...API_OPTIONS,
 } as const;
@@ -21,8 +21,10 @@ const OPTIONS = {
 export const command = defineCommand({
   summary: "a sweep's schedules ranked over seeds",
   args: ['ID'],
-  description: `The sweep's schedules ranked by the mean final objective over seeds, with the sample std and
-the number of seeds n. Trials still running are not counted yet.`,
+  description: `The sweep's schedules ranked by the mean final objective over seeds, with its 95% interval,
+the number of seeds n (and any that diverged or failed), the difference to the best paired by
+seed with its 95% interval, and 'tied' where that interval holds 0: the seeds cannot tell it
+from the best. Trials still running are not counted yet.`,
   options: OPTIONS,
   environment: API_ENVIRONMENT,
   run,
@@ -35,9 +37,4 @@ async function run(input: CommandInput<typeof OPTIONS>): Promise<number> {
   else if (format === 'csv') process.stdout.write(leaderboardCsv(board));
   else print(board.entries.length ? leaderboardTable(board) : 'no trial of this sweep has completed yet');
   return 0;
-}
-
-export function leaderboardCsv(board: Leaderboard): string {
-  const header = ['rank', 'schedule_call', 'schedule', 'metric', 'mode', 'mean', 'std', 'n'];
-  return toCsv(header, board.entries.map((e) => [e.rank, describeSchedule(e.schedule), JSON.stringify(e.schedule), board.metric, board.mode, e.mean, e.std, e.n]));
 }

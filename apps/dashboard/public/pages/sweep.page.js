@@ -1,5 +1,5 @@
 import { api, eventsUrl, inBatches } from '../api.js';
-import { badge, color, esc, num, progressBar, scheduleLabel } from '../format.js';
+import { badge, color, esc, intervalDomain, intervalLabel, intervalSvg, num, progressBar, scheduleLabel, seedsLabel, tiedLabel } from '../format.js';
 import { join, lineChart } from '../charts.js';
 import { lrCurves } from '../lr-curves.js';
 
@@ -8,15 +8,16 @@ const MAX_CHARTED = 40;
 const FINISHED = ['completed', 'failed', 'diverged', 'cancelled'];
 
 /**
- * One sweep: status, leaderboard (mean ± std over seeds), every schedule's lr by epoch,
+ * One sweep: status, leaderboard (mean and 95% interval over seeds, an interval plot, the group
+ * tied with the best), every schedule's lr by epoch,
  * validation loss by epoch per trial (live from the event stream), and the trials' states.
  */
 export async function sweepPage(root, sweepId) {
   root.innerHTML = `<p><a href="#/">← all sweeps</a></p>
     <header class="sweep-head" id="head">Loading…</header>
     <section class="grid">
-      <div class="card"><h2>Leaderboard</h2><div class="scroll" id="board"></div></div>
-      <div class="card"><h2>Learning rate by epoch</h2><div class="chart" id="lr-chart"></div></div>
+      <div class="card wide"><h2>Leaderboard</h2><div class="scroll" id="board"></div></div>
+      <div class="card wide"><h2>Learning rate by epoch</h2><div class="chart" id="lr-chart"></div></div>
       <div class="card wide"><h2>Validation loss by epoch <small id="live" class="live">connecting…</small></h2><div class="chart" id="loss-chart"></div></div>
       <div class="card wide"><h2>Trials</h2><div class="scroll" id="trials"></div></div>
     </section>`;
@@ -47,10 +48,18 @@ export async function sweepPage(root, sweepId) {
     });
   };
   const renderBoard = (board) => {
+    const domain = intervalDomain(board.entries);
+    const bestMean = board.entries[0]?.mean;
+    const diff = (e) => (e.rank === 1 ? '' : `${e.vsBest.diff > 0 ? '+' : ''}${num(e.vsBest.diff, 2)} <small>${intervalLabel(e.vsBest.ci, 2)}${e.vsBest.method === 'unpaired' ? ' unpaired' : ''}</small>`);
     $('board').innerHTML = board.entries.length
-      ? `<table class="board"><thead><tr><th>#</th><th>schedule</th><th class="num">${esc(board.metric)}: mean ± std</th><th class="num">seeds</th></tr></thead><tbody>${board.entries
-          .map((e) => `<tr><td>${e.rank}</td><td><code>${esc(scheduleLabel(e.schedule))}</code></td><td class="num">${num(e.mean)} ± ${num(e.std, 2)}</td><td class="num">${e.n}</td></tr>`)
-          .join('')}</tbody></table>`
+      ? `<table class="board"><thead><tr><th>#</th><th>schedule</th><th class="num">${esc(board.metric)}: mean ± std [95% CI]</th><th>interval</th><th class="num">vs best [95% CI]</th><th>tied</th><th class="num">seeds</th></tr></thead><tbody>${board.entries
+          .map(
+            (e) => `<tr class="${e.rank === 1 || e.tiedWithBest ? 'tied' : ''}"><td>${e.rank}</td><td><code>${esc(scheduleLabel(e.schedule))}</code></td>
+              <td class="num">${num(e.mean)} ± ${num(e.std, 2)} <small>${intervalLabel(e.ci)}</small></td><td>${intervalSvg(e, domain, bestMean)}</td>
+              <td class="num">${diff(e)}</td><td>${tiedLabel(e)}</td><td class="num">${seedsLabel(e)}</td></tr>`,
+          )
+          .join('')}</tbody></table>
+        <p class="muted">Tied (highlighted): the 95% interval of the difference to the best, paired by seed, holds 0, so the seeds cannot tell it from the best. A schedule that diverged on a seed ranks below those that did not.</p>`
       : '<p class="muted">No trial has completed yet.</p>';
   };
   const renderTrials = () => {

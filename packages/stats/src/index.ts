@@ -1,0 +1,5 @@
+export * from './student-t.ts';
+export * from './interval.ts';
+export * from './paired-difference.ts';
+export * from './rank.ts';
+export * from './seed-race.ts';
