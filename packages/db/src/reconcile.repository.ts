@@ -53,8 +53,8 @@ export async function recordEpochs(db: DbClient, writes: EpochWrite[]): Promise<
   const rows = await db.$queryRaw<{ trialId: string; epochsDone: number; state: TrialState; status: SweepStatus }[]>`
     WITH c AS (SELECT ${checkpoints}::jsonb AS all_), i AS (
       SELECT * FROM unnest(${col((w) => w.trialId)}::uuid[], ${col((w) => w.row.epoch)}::int[], ${col((w) => w.row.lr)}::float8[],
-                           ${col((w) => w.row.trainLoss)}::float8[], ${col((w) => w.row.valLoss)}::float8[],
-                           ${col((w) => w.row.valAcc)}::float8[], ${col((w) => w.row.seconds)}::float8[])
+                           ${col((w) => w.row.train_loss)}::float8[], ${col((w) => w.row.val_loss)}::float8[],
+                           ${col((w) => w.row.val_acc)}::float8[], ${col((w) => w.row.seconds)}::float8[])
              WITH ORDINALITY AS i("trialId", epoch, lr, "trainLoss", "valLoss", "valAcc", seconds, n)
     ), e AS (
       INSERT INTO "Epoch" ("trialId", epoch, lr, "trainLoss", "valLoss", "valAcc", seconds)

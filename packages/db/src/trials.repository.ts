@@ -213,3 +213,15 @@ export async function findOrphanTrials(db: DbClient, { olderThan }: { olderThan:
     orderBy: { updatedAt: 'asc' },
   });
 }
+
+/**
+ * Which of `trialIds` exist in this database: a worker whose claim came back empty tells a
+ * trial that is finished or cancelled (nothing to do) from one that is not here at all (its job
+ * came from another database: a misconfigured DATABASE_URL or queue prefix).
+ */
+export async function findTrialIds(db: DbClient, trialIds: string[]): Promise<Set<string>> {
+  const ids = trialIds.filter(isUuid);
+  if (ids.length === 0) return new Set();
+  const rows = await db.trial.findMany({ where: { id: { in: ids } }, select: { id: true } });
+  return new Set(rows.map((r) => r.id));
+}
