@@ -49,7 +49,7 @@ describe('workers running many trials at once', () => {
       expect([t.state, t.attempts, t.epochsDone]).toEqual(['completed', 1, epochs]);
       const lrs = trajectory({ optimizer, scheduler: t.schedule as never, steps: epochs - 1 }).lr.map((row) => row[0]);
       expect(t.epochs.map((e) => [e.epoch, e.lr])).toEqual(lrs.map((lr, k) => [k, lr]));
-      expect(t.objective).toBe(t.epochs.at(-1)!.val_loss);
+      expect(t.objective).toBe(t.epochs.at(-1)!.valLoss);
     }
 
     const events = [];
