@@ -36,7 +36,7 @@ export type TrialEnd =
   | { end: 'unknown' };
 
 /** Errors no retry can fix: the spec itself is wrong. */
-export function isConfigError(err: unknown): boolean {
+function isConfigError(err: unknown): boolean {
   const name = (err as { name?: string; code?: string })?.code ?? (err as Error)?.name ?? '';
   return ['LRS_INVALID_SCHEDULE', 'LRS_SCHEDULE_STEP', 'LRS_TRAINER_CONFIG', 'ScheduleError', 'ScheduleStepError', 'TrainerConfigError'].includes(name);
 }
@@ -46,6 +46,7 @@ interface Running extends RunnerTrial {
   ref: TrialRef;
   hooks: TrialHooks[];
   abort: AbortController;
+  cancelled: boolean;
   epochs: number;
 }
 
@@ -92,9 +93,16 @@ export async function runTrials(attempts: TrialAttempt[], runner: TrialRunner, c
     if (runner.trainer) await withRetry('trainer', () => store.recordTrainer(t.ref.trialId, runner.trainer!));
     await callHooks(t, (h) => h.started?.({ ...t.ref, attempt: t.claimed.attempts, backend: runner.backend }));
   }
-  const stopFor = (t: Running, reason: StopReason) => t.abort.signal.aborted || t.abort.abort(reason);
+  const stopFor = (t: Running, reason: StopReason) => {
+    // A cancellation heard after the shutdown still counts: the trial ends cancelled, not given back.
+    if (reason === 'cancel') t.cancelled = true;
+    if (!t.abort.signal.aborted) t.abort.abort(reason);
+  };
   const onHandBack = running.map((t) => () => stopFor(t, 'shutdown'));
-  running.forEach((t, k) => (t.attempt.handBack?.aborted ? onHandBack[k]!() : t.attempt.handBack?.addEventListener('abort', onHandBack[k]!)));
+  running.forEach((t, k) => {
+    if (t.attempt.handBack?.aborted) onHandBack[k]!();
+    else t.attempt.handBack?.addEventListener('abort', onHandBack[k]!);
+  });
   const poll = runner.pollCancelMs
     ? setInterval(() => {
         for (const t of running) if (!t.abort.signal.aborted) store.isCancelled(t.ref.trialId).then((c) => c && stopFor(t, 'cancel'), () => {});
@@ -141,6 +149,7 @@ function begin(attempt: TrialAttempt, claimed: ClaimedTrial, ctx: LifecycleConte
     attempt,
     claimed,
     abort,
+    cancelled: false,
     stop: abort.signal,
     ref: { sweepId: claimed.sweepId, trialId: claimed.id },
     log: ctx.logger.child({ sweepId: claimed.sweepId, trialId: claimed.id }),
@@ -153,7 +162,7 @@ function begin(attempt: TrialAttempt, claimed: ClaimedTrial, ctx: LifecycleConte
 async function record(t: Running, outcome: RunOutcome, runner: TrialRunner, store: TrialStore, started: number): Promise<TrialEnd> {
   const { trialId } = t.ref;
   const seconds = (Date.now() - started) / 1000;
-  if (outcome.status === 'stopped' && t.stop.reason === 'shutdown') {
+  if (outcome.status === 'stopped' && t.stop.reason === 'shutdown' && !t.cancelled) {
     await withRetry('release', () => store.release(trialId));
     t.log.info({ epoch: outcome.epoch }, 'trial handed back at shutdown; it resumes from its checkpoint elsewhere');
     return { end: 'handed-back' };
