@@ -42,7 +42,7 @@ export function trialView(trial: TrialView) {
 }
 
 export function epochView(e: EpochView) {
-  return { epoch: e.epoch, lr: e.lr, train_loss: e.trainLoss, val_loss: e.valLoss, val_acc: e.valAcc, seconds: e.seconds };
+  return { epoch: e.epoch, lr: e.lr, train_loss: e.train_loss, val_loss: e.val_loss, val_acc: e.val_acc, seconds: e.seconds };
 }
 
 export function trialDetailView(trial: TrialView & { epochs: EpochView[] }) {

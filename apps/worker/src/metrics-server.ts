@@ -3,14 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Worker } from '@lrsweep/queue';
 import { isTrialProgress } from './metrics.hooks.ts';
+import { isUnknownTrialError } from './unknown-trial.ts';
 
 const FINISHED_STATES = ['completed', 'diverged', 'failed', 'cancelled'] as const;
 
 /**
- * A worker process's Prometheus metrics, fed by the 'progress' events its sandboxed trials
- * send (see metrics.hooks.ts). One Registry per call, so tests can build several.
+ * A worker process's Prometheus metrics, fed by the 'progress' events its trials send (see
+ * metrics.hooks.ts) and the failures of its jobs, on every trial queue it takes jobs from (the
+ * built-in one and each trainer's). One Registry per call, so tests can build several.
  */
-export function workerMetrics(worker: Worker): Registry {
+export function workerMetrics(workers: Worker[]): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
@@ -36,15 +38,27 @@ export function workerMetrics(worker: Worker): Registry {
   // Every state from the start, so rate() sees a 0 before the first increment.
   for (const state of FINISHED_STATES) finished.inc({ state }, 0);
 
-  worker.on('progress', (_job, progress) => {
-    if (!isTrialProgress(progress)) return;
-    for (const seconds of progress.epochSeconds ?? []) epochSeconds.observe(seconds);
-    if (progress.samplesPerSecond !== undefined) samplesPerSecond.set(progress.samplesPerSecond);
-    if (progress.finished) {
-      finished.inc({ state: progress.finished.state });
-      trialSeconds.observe({ state: progress.finished.state }, progress.finished.seconds);
-    }
+  const unknown = new Counter({
+    name: 'lrsweep_worker_unknown_trial_jobs_total',
+    help: "Jobs failed because their trial is not in this worker's database (check DATABASE_URL and LRSWEEP_QUEUE_PREFIX)",
+    registers,
   });
+  unknown.inc(0);
+
+  for (const worker of workers) {
+    worker.on('progress', (_job, progress) => {
+      if (!isTrialProgress(progress)) return;
+      for (const seconds of progress.epochSeconds ?? []) epochSeconds.observe(seconds);
+      if (progress.samplesPerSecond !== undefined) samplesPerSecond.set(progress.samplesPerSecond);
+      if (progress.finished) {
+        finished.inc({ state: progress.finished.state });
+        trialSeconds.observe({ state: progress.finished.state }, progress.finished.seconds);
+      }
+    });
+    worker.on('failed', (_job, err) => {
+      if (isUnknownTrialError(err)) unknown.inc();
+    });
+  }
   return registry;
 }
 

@@ -1,4 +1,4 @@
-import type { EpochRow } from '@lrsweep/trainer';
+import type { EpochRow } from '@lrsweep/contracts';
 import type { SweepStatus } from '@lrsweep/db';
 
 export interface TrialRef {
@@ -10,7 +10,7 @@ export type TrialResult = { state: 'completed' | 'diverged' | 'cancelled' | 'fai
 
 /**
  * What else happens around a trial besides training and Postgres: live events, metrics, the
- * worker registry. Each concern is one hooks object; runTrial calls them in order and a hook
+ * worker registry. Each concern is one hooks object; the lifecycle (runTrials) calls them in order and a hook
  * that throws is logged, never allowed to fail the trial.
  */
 export interface TrialHooks {

@@ -1,29 +1,52 @@
 import {
   claimTrials,
+  findTrialIds,
   finishTrials,
+  flagLrMismatch,
+  isTrialCancelled,
+  listEpochs,
   recordEpochs,
+  recordTrialTrainer,
   releaseTrial,
+  saveCheckpoint,
+  saveOutputTail,
   settleSweepStatuses,
   type ClaimedTrial,
+  type EpochView,
   type EpochWrite,
   type EpochWritten,
   type FinishTrialInput,
+  type Prisma,
   type PrismaClient,
   type SweepStatus,
 } from '@lrsweep/db';
 import { coalesce } from './coalesce.ts';
 
 /**
- * The Postgres writes of a running trial, batched across the trials a worker process runs at
- * once (see coalesce): with one trial at a time each call is one statement as before; with
- * many, the claims, epochs, outcomes and status checks that arrive together share one.
+ * A claim that found nothing to train: `finished` is a trial that is done or cancelled (its job
+ * has nothing to do), `unknown` one that is not in this database at all.
+ */
+export type ClaimMiss = 'finished' | 'unknown';
+
+/**
+ * Every Postgres read and write of a running trial, for the lifecycle only. The hot ones
+ * (claims, epochs, outcomes, status checks) are batched across the trials a worker process runs
+ * at once (see coalesce): with one trial at a time each call is one statement as before; with
+ * many, the calls that arrive together share one.
  */
 export interface TrialStore {
-  claim(trialId: string, backend: string): Promise<ClaimedTrial | null>;
+  claim(trialId: string, backend: string): Promise<ClaimedTrial | ClaimMiss>;
   recordEpoch(write: EpochWrite): Promise<EpochWritten | null>;
   finish(trialId: string, input: FinishTrialInput): Promise<boolean>;
   release(trialId: string): Promise<boolean>;
   settle(sweepId: string): Promise<SweepStatus | null>;
+  isCancelled(trialId: string): Promise<boolean>;
+  /** A checkpoint that arrives apart from its epoch (a script writes its own file). */
+  saveCheckpoint(trialId: string, checkpoint: Prisma.InputJsonValue): Promise<void>;
+  listEpochs(trialId: string): Promise<EpochView[]>;
+  recordTrainer(trialId: string, trainer: string): Promise<void>;
+  saveOutputTail(trialId: string, tail: string): Promise<void>;
+  flagLrMismatch(trialId: string, note: string): Promise<void>;
 }
 
 export function createTrialStore(db: PrismaClient, worker: string): TrialStore {
@@ -35,7 +58,10 @@ export function createTrialStore(db: PrismaClient, worker: string): TrialStore {
       const ids = items.filter((i) => i.backend === backend).map((i) => i.trialId);
       for (const [id, c] of await claimTrials(db, ids, { worker, backend })) claimed.set(id, c);
     }
-    return items.map((i) => claimed.get(i.trialId) ?? null);
+    // Only a claim that missed pays for the second look.
+    const missed = items.filter((i) => !claimed.has(i.trialId)).map((i) => i.trialId);
+    const known = missed.length > 0 ? await findTrialIds(db, missed) : new Set<string>();
+    return items.map((i): ClaimedTrial | ClaimMiss => claimed.get(i.trialId) ?? (known.has(i.trialId) ? 'finished' : 'unknown'));
   }, byTrial);
   const recordEpoch = coalesce(async (writes: EpochWrite[]) => {
     const written = await recordEpochs(db, writes);
@@ -53,8 +79,14 @@ export function createTrialStore(db: PrismaClient, worker: string): TrialStore {
     claim: (trialId, backend) => claim({ trialId, backend }),
     recordEpoch,
     finish: (trialId, input) => finish({ trialId, ...input }),
-    // Only at shutdown: nothing to batch.
-    release: (trialId) => releaseTrial(db, trialId),
     settle,
+    // The rest are rare (shutdown, a script's notes, a poll a second): nothing to batch.
+    release: (trialId) => releaseTrial(db, trialId),
+    isCancelled: (trialId) => isTrialCancelled(db, trialId),
+    saveCheckpoint: (trialId, checkpoint) => saveCheckpoint(db, trialId, checkpoint),
+    listEpochs: (trialId) => listEpochs(db, trialId),
+    recordTrainer: (trialId, trainer) => recordTrialTrainer(db, trialId, trainer),
+    saveOutputTail: (trialId, tail) => saveOutputTail(db, trialId, tail),
+    flagLrMismatch: (trialId, note) => flagLrMismatch(db, trialId, note),
   };
 }

@@ -1,12 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { createLogger, loadConfig, onShutdown, redactUrl } from '@lrsweep/config';
 import { pingDatabase } from '@lrsweep/db';
-import { QUEUES, Worker, connectRedis, createRedis, pingRedis } from '@lrsweep/queue';
+import { QUEUES, connectRedis, createRedis, pingRedis } from '@lrsweep/queue';
 import { startRegistry } from './registry.ts';
 import { startMetricsServer, workerMetrics } from './metrics-server.ts';
 import { loadWorkerConfig } from './worker-config.ts';
 import { startExternalWorkers } from './external/external-workers.ts';
 import { createTrialProcessor } from './create-trial-processor.ts';
+import { closeTrialWorker, createTrialWorker } from './create-trial-worker.ts';
+import { loadBuiltinRunner } from './builtin.runner.ts';
 
 const processorFile = fileURLToPath(new URL('./trial.processor.ts', import.meta.url));
 
@@ -37,22 +39,17 @@ export async function startWorker(options: { gpu?: number; trainerFlags?: string
 
   const connection = createRedis(config.redisUrl, 'worker');
   const inProcess = trainsInProcess(config.backend) ? createTrialProcessor(config, logger, { poolSize: Math.min(10, config.workerConcurrency) }) : undefined;
-  const worker = new Worker(QUEUES.trials, inProcess ? (job, token, signal) => inProcess.process(job, token, signal) : processorFile, {
+  const builtin = inProcess ? loadBuiltinRunner(config) : undefined;
+  const worker = createTrialWorker(QUEUES.trials, inProcess ? async (job, token, signal) => inProcess.process(job, token, signal, await builtin!) : processorFile, {
     connection,
-    prefix: config.queuePrefix,
-    concurrency: config.workerConcurrency,
-    // An epoch can take a while on a slow backend; the parent renews the lock meanwhile. A
-    // worker killed outright loses its jobs to the others' stalled check after about this long.
-    lockDuration: config.lockMs,
-    stalledInterval: config.lockMs,
-    maxStalledCount: 2,
+    config,
+    logger,
   });
-  worker.on('error', (err) => logger.warn({ err: err.message }, 'worker connection error'));
-  worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'trial job failed'));
+  const external = await startExternalWorkers({ config, logger, workerConfig, connection, gpu: options.gpu });
   // Prometheus scrapes each worker directly; off unless LRSWEEP_METRICS_PORT is set.
   // A port already taken (several workers on one host, one env) costs the metrics, not the worker.
   const metrics = config.metricsPort
-    ? await startMetricsServer(workerMetrics(worker), { port: config.metricsPort, host: config.host }).catch((err: Error) => {
+    ? await startMetricsServer(workerMetrics([worker, ...(external?.workers ?? [])]), { port: config.metricsPort, host: config.host }).catch((err: Error) => {
         logger.warn({ err: err.message, port: config.metricsPort }, 'worker metrics endpoint not started');
         return undefined;
       })
@@ -63,22 +60,11 @@ export async function startWorker(options: { gpu?: number; trainerFlags?: string
   registryRedis.on('error', () => {});
   await connectRedis(registryRedis);
   const registry = startRegistry(worker, registryRedis, config, options.gpu, logger);
-  const external = await startExternalWorkers({ config, logger, workerConfig, connection, gpu: options.gpu });
   onShutdown(logger, [
     // Scripts are stopped (SIGTERM, then SIGKILL) and their trials given back first, so closing never waits out a long run.
     ['external trainers', async () => external?.close()],
-    [
-      'worker',
-      async () => {
-        // Stop taking jobs, and stop each running trial after its current epoch: it is
-        // checkpointed, released, and its job moved back to wait for another worker to resume.
-        const closing = worker.close();
-        worker.cancelAllJobs('shutdown');
-        // A job fetched in the instant before close() took effect is cancelled too.
-        const again = setInterval(() => worker.cancelAllJobs('shutdown'), 250);
-        await closing.finally(() => clearInterval(again));
-      },
-    ],
+    // Each running trial stops after its current epoch and is given back (closeTrialWorker).
+    ['worker', () => closeTrialWorker(worker)],
     ['trial processor', async () => inProcess?.close()],
     ['registry', () => registry.stop()],
     ['metrics', async () => metrics?.close()],

@@ -1,26 +1,25 @@
+import type { EpochRow } from '@lrsweep/contracts';
 import type { DbClient, Prisma } from './client.ts';
 import type { SweepStatus, TrialState } from './generated/prisma/enums.ts';
 import { isUuid } from './ids.ts';
 
-export interface EpochInput {
-  epoch: number;
-  lr: number;
-  trainLoss: number;
-  valLoss: number;
-  valAcc: number;
-  seconds: number;
-}
+/**
+ * An epoch row as the trainer reports it and the API returns it (`train_loss`, `val_loss`,
+ * `val_acc`): the camelCase columns are Postgres's business and stop at this file.
+ */
+export type EpochInput = EpochRow;
 
 export interface EpochView extends EpochInput {
   createdAt: Date;
 }
 
 export async function listEpochs(db: DbClient, trialId: string): Promise<EpochView[]> {
-  return db.epoch.findMany({
+  const rows = await db.epoch.findMany({
     where: { trialId },
     orderBy: { epoch: 'asc' },
     select: { epoch: true, lr: true, trainLoss: true, valLoss: true, valAcc: true, seconds: true, createdAt: true },
   });
+  return rows.map((e) => ({ epoch: e.epoch, lr: e.lr, train_loss: e.trainLoss, val_loss: e.valLoss, val_acc: e.valAcc, seconds: e.seconds, createdAt: e.createdAt }));
 }
 
 export interface EpochWrite {
@@ -73,8 +72,8 @@ export async function recordEpochs(db: DbClient, writes: EpochWrite[]): Promise<
   const rows = await db.$queryRaw<{ trialId: string; epochsDone: number; state: TrialState; status: SweepStatus }[]>`
     WITH c AS (SELECT ${checkpoints}::jsonb AS all_), i AS (
       SELECT * FROM unnest(${col((w) => w.trialId)}::uuid[], ${col((w) => w.row.epoch)}::int[], ${col((w) => w.row.lr)}::float8[],
-                           ${col((w) => w.row.trainLoss)}::float8[], ${col((w) => w.row.valLoss)}::float8[],
-                           ${col((w) => w.row.valAcc)}::float8[], ${col((w) => w.row.seconds)}::float8[])
+                           ${col((w) => w.row.train_loss)}::float8[], ${col((w) => w.row.val_loss)}::float8[],
+                           ${col((w) => w.row.val_acc)}::float8[], ${col((w) => w.row.seconds)}::float8[])
              WITH ORDINALITY AS i("trialId", epoch, lr, "trainLoss", "valLoss", "valAcc", seconds, n)
     ), e AS (
       INSERT INTO "Epoch" ("trialId", epoch, lr, "trainLoss", "valLoss", "valAcc", seconds)

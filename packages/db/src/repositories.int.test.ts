@@ -222,13 +222,13 @@ describe('epochs', () => {
   it('upserts an epoch written twice and keeps epochsDone right', async () => {
     const { trialIds } = await newSweep(grid(1, 1));
     const id = trialIds[0]!;
-    const row = { epoch: 0, lr: 0.1, trainLoss: 1, valLoss: 1.1, valAcc: 0.5, seconds: 0.2 };
+    const row = { epoch: 0, lr: 0.1, train_loss: 1, val_loss: 1.1, val_acc: 0.5, seconds: 0.2 };
     expect(await recordEpochWithCheckpoint(t.db, id, row, null)).toMatchObject({ epochsDone: 1 });
-    expect(await recordEpochWithCheckpoint(t.db, id, { ...row, trainLoss: 0.9 }, null)).toMatchObject({ epochsDone: 1 });
+    expect(await recordEpochWithCheckpoint(t.db, id, { ...row, train_loss: 0.9 }, null)).toMatchObject({ epochsDone: 1 });
     expect(await recordEpochWithCheckpoint(t.db, id, { ...row, epoch: 1, lr: 0.05 }, null)).toMatchObject({ epochsDone: 2 });
 
     const epochs = await listEpochs(t.db, id);
-    expect(epochs.map((e) => [e.epoch, e.trainLoss, e.lr])).toEqual([
+    expect(epochs.map((e) => [e.epoch, e.train_loss, e.lr])).toEqual([
       [0, 0.9, 0.1],
       [1, 1, 0.05],
     ]);

@@ -221,3 +221,15 @@ export async function listUnfinishedTrials(db: DbClient, { runningOlderThan }: {
      WHERE s.status <> 'cancelled'
        AND (t.state = 'queued' OR (t.state = 'running' AND t."updatedAt" < ${runningOlderThan}))`;
 }
+
+/**
+ * Which of `trialIds` exist in this database: a worker whose claim came back empty tells a
+ * trial that is finished or cancelled (nothing to do) from one that is not here at all (its job
+ * came from another database: a misconfigured DATABASE_URL or queue prefix).
+ */
+export async function findTrialIds(db: DbClient, trialIds: string[]): Promise<Set<string>> {
+  const ids = trialIds.filter(isUuid);
+  if (ids.length === 0) return new Set();
+  const rows = await db.trial.findMany({ where: { id: { in: ids } }, select: { id: true } });
+  return new Set(rows.map((r) => r.id));
+}

@@ -17,7 +17,7 @@ async function sweep(n: number) {
   const trials = Array.from({ length: n }, (_, i) => ({ index: i, schedule: { type: 'StepLR', step_size: 1 }, scheduleKey: 'k', seed: i }));
   return createSweepWithTrials(t.db, { name: 's', spec: {}, objectiveMetric: 'val_loss', objectiveMode: 'min', trials });
 }
-const row = (epoch: number, lr = 0.1) => ({ epoch, lr, trainLoss: 1, valLoss: 1, valAcc: 0.5, seconds: 0.01 });
+const row = (epoch: number, lr = 0.1) => ({ epoch, lr, train_loss: 1, val_loss: 1, val_acc: 0.5, seconds: 0.01 });
 const worker = { worker: 'w:1', backend: 'noop' };
 
 describe('recordEpochWithCheckpoint', () => {

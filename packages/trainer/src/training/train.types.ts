@@ -1,4 +1,4 @@
-import type { DatasetName, Metric } from '@lrsweep/contracts';
+import type { DatasetName, EpochRow, Metric } from '@lrsweep/contracts';
 import type { ModelSpec } from '../models/model.types.ts';
 import type { OptimizerSpec, OptimizerState } from '../optimizers/optimizer.types.ts';
 import type { SchedulerState, ScheduleSpec } from './scheduler.types.ts';
@@ -11,15 +11,12 @@ export interface TrainTask {
   optimizer: OptimizerSpec;
 }
 
-export interface EpochRow {
-  epoch: number;
-  /** The lr in effect at the start of the epoch. */
-  lr: number;
-  train_loss: number;
-  val_loss: number;
-  val_acc: number;
-  seconds: number;
-}
+/**
+ * One epoch's metrics, spelled as PyTorch and W&B users read them (`val_loss`), the same from
+ * the trainer through the worker and Postgres to the API: the one shape lives in contracts.
+ * `lr` is the lr in effect at the start of the epoch.
+ */
+export type { EpochRow };
 
 /** Everything needed to continue a trial after `epoch`, as JSON. */
 export interface Checkpoint {

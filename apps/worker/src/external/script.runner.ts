@@ -1,0 +1,162 @@
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { isExternalTask, type CreateSweepBody, type EpochRow, type ExternalTask, type Metric } from '@lrsweep/contracts';
+import { LrCheck, naturalInterval, tabulateExpressions, type ScheduleSpec } from '@lrsweep/trainer';
+import type { RunnerIO, RunnerTrial, RunOutcome, StopReason, TrialRunner } from '../trial-runner.ts';
+import type { TrainerConfig, WorkerConfig } from '../worker-config.ts';
+import { formatOutput } from './output-tail.ts';
+import { ScriptProcess, type ScriptExit, type ScriptMessage } from './script-process.ts';
+import { scriptEnv } from './script-env.ts';
+
+/** The retried-trial checkpoint as stored in Trial.checkpoint. */
+interface ExternalCheckpoint {
+  format: 'external';
+  epoch: number;
+  path: string;
+}
+
+/** A failure worth a retry (the script crashed); its message carries the stderr tail. */
+export class ScriptFailed extends Error {}
+
+type Report = Extract<ScriptMessage, { type: 'report' }>;
+
+const rowOf = ({ type: _type, ...row }: Report): EpochRow => row;
+
+/**
+ * A trainer's script as a runner: one process per trial, handed the trial on its channel; each
+ * reported epoch goes to the lifecycle exactly as a built-in trial's. The script's own concerns
+ * stay here: its checkpoint files, the lr check against the spec, its output tail, its timeout.
+ */
+export function createScriptRunner(trainer: TrainerConfig, worker: WorkerConfig, gpu: number | undefined): TrialRunner {
+  const dirOf = (trialId: string) => path.join(worker.checkpointDir, trialId);
+  return {
+    backend: 'external',
+    trainer: trainer.name,
+    // A script stops mid-epoch, so a cancellation reaches it within a second.
+    pollCancelMs: 1_000,
+    refuse(trial) {
+      const task = (trial.sweep.spec as unknown as CreateSweepBody).task;
+      // A job in the wrong queue (written by hand or by an older version): no retry can fix it.
+      return isExternalTask(task) && task.trainer === trainer.name ? null : `trial is not for trainer '${trainer.name}'`;
+    },
+    run: (trials, io) => Promise.all(trials.map((t, i) => runScript(t, i, io, { trainer, worker, gpu, dir: dirOf(t.claimed.id) }))),
+    async cleanUp(trial) {
+      await rm(dirOf(trial.id), { recursive: true, force: true });
+    },
+  };
+}
+
+async function runScript(
+  t: RunnerTrial,
+  i: number,
+  io: RunnerIO,
+  { trainer, worker, gpu, dir }: { trainer: TrainerConfig; worker: WorkerConfig; gpu: number | undefined; dir: string },
+): Promise<RunOutcome> {
+  const { claimed, log } = t;
+  const task = (claimed.sweep.spec as unknown as CreateSweepBody).task as ExternalTask;
+  const objective = claimed.sweep.objectiveMetric as Metric;
+  await mkdir(dir, { recursive: true });
+  const saved = claimed.checkpoint as unknown as ExternalCheckpoint | null;
+  const resume = saved?.format === 'external' && existsSync(saved.path) ? saved : null;
+  if (resume) log.info({ fromEpoch: resume.epoch + 1 }, 'resuming from checkpoint');
+
+  const schedule = claimed.schedule as unknown as ScheduleSpec;
+  let stepsPerEpoch = task.stepsPerEpoch;
+  const lrCheck = new LrCheck(schedule, task.optimizer, task.epochs);
+  // A resumed trial's expected lrs replay the epochs before the resume (a ReduceLROnPlateau's depend on their metrics).
+  const stored = resume ? await io.storedEpochs(i) : [];
+  const earlier = stored.filter((e) => e.epoch <= resume!.epoch);
+  // An expression is tabulated for every step index its scheduler can reach.
+  const perStep = (schedule.interval ?? naturalInterval(schedule)) === 'step';
+  const tableLength = Math.min(1_000_000, task.epochs * (perStep ? (stepsPerEpoch ?? 1_000) : 1) + 2);
+
+  let last: EpochRow | null = null;
+  let diverged: Report | null = null;
+  let mismatch = false;
+  let script!: ScriptProcess;
+  const output = () => formatOutput(script.stdout, script.stderr);
+  const handle = async (m: ScriptMessage): Promise<void> => {
+    if (m.type === 'schedule') {
+      stepsPerEpoch ??= m.steps_per_epoch ?? undefined;
+      return;
+    }
+    if (m.type === 'checkpoint') {
+      // Only a file in this trial's own directory is handed back on a retry.
+      if (path.dirname(path.resolve(m.path)) !== dir) return void log.warn({ path: m.path }, 'checkpoint outside the trial directory ignored');
+      const checkpoint: ExternalCheckpoint = { format: 'external', epoch: m.epoch, path: path.resolve(m.path) };
+      return io.checkpoint(i, checkpoint as never);
+    }
+    if (![m.train_loss, m.val_loss].every(Number.isFinite)) {
+      diverged ??= m;
+      script.stop('diverged');
+      return;
+    }
+    if (m.epoch >= task.epochs) return void log.warn({ epoch: m.epoch }, 'epoch beyond task.epochs ignored');
+    const row = rowOf(m);
+    await io.epoch(i, row);
+    if (!last || row.epoch >= last.epoch) last = row;
+    for (const e of earlier.splice(0)) lrCheck.check(e.epoch, e.lr, e[objective], stepsPerEpoch);
+    const note = mismatch ? null : lrCheck.check(row.epoch, row.lr, row[objective], stepsPerEpoch);
+    if (note) {
+      mismatch = true;
+      log.warn({ note }, 'lr differs from the schedule');
+    }
+    await io.notes(i, { outputTail: output(), ...(note ? { lrMismatch: note } : {}) });
+  };
+
+  let chain = Promise.resolve();
+  let handleError: Error | null = null;
+  script = new ScriptProcess(trainer.argv, { cwd: trainer.cwd, env: scriptEnv(trainer, gpu), killGraceMs: worker.killGraceMs }, (m) => {
+    chain = chain.then(() => handle(m)).catch((err: Error) => {
+      handleError ??= err; // Postgres gone for good: stop, and let the job be retried
+      script.stop('shutdown');
+    });
+  });
+  script.send({
+    type: 'init',
+    trial: {
+      id: claimed.id,
+      sweep_id: claimed.sweepId,
+      seed: claimed.seed,
+      epochs: task.epochs,
+      args: task.args ?? {},
+      optimizer: task.optimizer,
+      schedule: tabulateExpressions(schedule, tableLength),
+      objective: { metric: objective, mode: claimed.sweep.objectiveMode },
+      steps_per_epoch: task.stepsPerEpoch ?? null,
+      checkpoint_dir: dir,
+      resume: resume ? { epoch: resume.epoch, path: resume.path } : null,
+    },
+  });
+
+  const timeout = task.timeoutSeconds ? setTimeout(() => script.stop('timeout'), task.timeoutSeconds * 1000) : undefined;
+  const onStop = () => script.stop(t.stop.reason as StopReason);
+  if (t.stop.aborted) onStop();
+  else t.stop.addEventListener('abort', onStop);
+  let exit: ScriptExit;
+  try {
+    exit = await script.exited;
+    await chain;
+  } finally {
+    clearTimeout(timeout);
+    t.stop.removeEventListener('abort', onStop);
+  }
+  await io.notes(i, { outputTail: output() });
+
+  if (handleError) return { status: 'failed', error: handleError, retryable: true };
+  if (exit.stoppedFor === 'shutdown' || exit.stoppedFor === 'cancel') return { status: 'stopped' };
+  const d = diverged as Report | null;
+  if (d) return { status: 'diverged', epoch: d.epoch, reason: `non-finite loss at epoch ${d.epoch} (train_loss ${d.train_loss}, val_loss ${d.val_loss})` };
+  const tail = script.stderr.toString().slice(-1_500);
+  if (exit.stoppedFor === 'timeout') {
+    // A hang is the script's own; another attempt would hang as long again.
+    return { status: 'failed', error: new Error(`killed after task.timeoutSeconds = ${task.timeoutSeconds} s\nstderr:\n${tail}`), retryable: false };
+  }
+  // A script resumed after its last epoch was checkpointed has nothing left to report.
+  const final = (last as EpochRow | null) ?? (exit.code === 0 && resume ? (stored.at(-1) ?? null) : null);
+  if (exit.code === 0 && final) return { status: 'completed', final };
+  const how = exit.code === 0 ? 'exited without reporting an epoch (does it call trial.report?)' : exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+  // A script that exits 0 without an epoch would do so again.
+  return { status: 'failed', error: new ScriptFailed(`the script ${how}\nstderr:\n${tail}`), retryable: exit.code !== 0 };
+}
