@@ -26,6 +26,15 @@ namespace {
 using MicroKernel = void (*)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t mr,
                              int64_t nr, float alpha, float beta);
 
+// A micro-kernel reading op(A)(i, p) in place at a[i * rowStride + p * stepStride] instead of
+// from a packed panel.
+using DirectAKernel = void (*)(int64_t kc, const float* a, int64_t rowStride, int64_t stepStride, const float* b,
+                               float* c, int64_t ldc, int64_t mr, int64_t nr, float alpha, float beta);
+
+// Copies a block of op(A) or op(B) into micro-panels (see PackA, PackB below).
+using Pack = void (*)(bool trans, const float* x, int64_t ld, int64_t r0, int64_t rows, int64_t c0, int64_t cols,
+                      float* out);
+
 struct Kernels {
   const char* name;
   int64_t mr, nr;
@@ -33,6 +42,9 @@ struct Kernels {
   // pass it; a KC x NC block of B lives in L2/L3.
   int64_t kc, mc, nc;
   MicroKernel kernel;
+  Pack packA, packB;  // PackA<mr>, PackB<nr>
+  // Where set, used instead of packing A (the narrow kernels only).
+  DirectAKernel directA = nullptr;
   // Used instead for products at most 16 columns wide, where NR = 32 would be mostly padding.
   const Kernels* narrow = nullptr;
 };
@@ -164,13 +176,100 @@ __attribute__((target("avx512f"))) void KernelAvx512(int64_t kc, const float* __
     }
   }
 }
+
+// The narrow products (the 10-class layer) skip packing A, which cost more than their
+// arithmetic: each step broadcasts op(A)(i, p) = a[i * rowStride + p * stepStride] in place.
+// Rows past mr read row 0 again (never outside A); their results are not stored.
+template <int MR>
+__attribute__((target("avx512f"))) void KernelAvx512DirectA(int64_t kc, const float* a, int64_t rowStride,
+                                                             int64_t stepStride, const float* __restrict b, float* c,
+                                                             int64_t ldc, int64_t mr, int64_t nr, float alpha,
+                                                             float beta) {
+  const float* rows[MR];
+  for (int i = 0; i < MR; i++) rows[i] = a + (i < mr ? i : 0) * rowStride;
+  __m512 acc[MR];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; i++) acc[i] = _mm512_setzero_ps();
+  for (int64_t p = 0, at = 0; p < kc; p++, at += stepStride) {
+    const __m512 bv = _mm512_load_ps(b + 16 * p);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; i++) acc[i] = _mm512_fmadd_ps(_mm512_set1_ps(rows[i][at]), bv, acc[i]);
+  }
+  const __mmask16 mask = nr >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << nr) - 1);
+  const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; i++) {
+    if (i >= mr) break;
+    float* row = c + i * ldc;
+    __m512 r = _mm512_mul_ps(va, acc[i]);
+    if (beta != 0) r = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mask, row), r);
+    _mm512_mask_storeu_ps(row, mask, r);
+  }
+}
 #endif
 
-const Kernels kPortable = {"portable", kPortableMr, kPortableNr, 256, 128, 4096, KernelPortable};
+// op(A)[i0:i0+mc, p0:p0+kc] as ceil(mc/MR) panels, each kc steps of MR floats; rows past mc
+// are 0. MR is a constant so the per-step copies compile to a few vector moves: packing costs
+// as much as the arithmetic in the thin products (k = 64, or n = 10).
+template <int64_t MR>
+void PackA(bool trans, const float* a, int64_t lda, int64_t i0, int64_t mc, int64_t p0, int64_t kc, float* out) {
+  for (int64_t ir = 0; ir < mc; ir += MR, out += MR * kc) {
+    const int64_t rows = std::min(MR, mc - ir);
+    if (trans) {  // op(A)(i, p) = a[p * lda + i]: each step's MR values are contiguous
+      for (int64_t p = 0; p < kc; p++) {
+        const float* src = a + (p0 + p) * lda + i0 + ir;
+        float* dst = out + p * MR;
+        if (rows == MR) {
+          std::memcpy(dst, src, MR * sizeof(float));
+        } else {
+          for (int64_t i = 0; i < MR; i++) dst[i] = i < rows ? src[i] : 0.0f;
+        }
+      }
+    } else if (rows == MR) {  // op(A)(i, p) = a[i * lda + p]: MR rows read side by side, steps written whole
+      const float* src = a + (i0 + ir) * lda + p0;
+      for (int64_t p = 0; p < kc; p++) {
+        float* dst = out + p * MR;
+#pragma GCC unroll 16
+        for (int64_t i = 0; i < MR; i++) dst[i] = src[i * lda + p];
+      }
+    } else {
+      for (int64_t i = 0; i < MR; i++) {
+        const float* src = a + (i0 + ir + i) * lda + p0;
+        for (int64_t p = 0; p < kc; p++) out[p * MR + i] = i < rows ? src[p] : 0.0f;
+      }
+    }
+  }
+}
+
+// op(B)[p0:p0+kc, j0:j0+nc] as ceil(nc/NR) panels, each kc steps of NR floats; columns past nc are 0.
+template <int64_t NR>
+void PackB(bool trans, const float* b, int64_t ldb, int64_t p0, int64_t kc, int64_t j0, int64_t nc, float* out) {
+  for (int64_t jr = 0; jr < nc; jr += NR, out += NR * kc) {
+    const int64_t cols = std::min(NR, nc - jr);
+    if (trans) {  // op(B)(p, j) = b[j * ldb + p]: read each column of op(B) contiguously
+      for (int64_t j = 0; j < NR; j++) {
+        const float* src = b + (j0 + jr + j) * ldb + p0;
+        for (int64_t p = 0; p < kc; p++) out[p * NR + j] = j < cols ? src[p] : 0.0f;
+      }
+    } else {
+      for (int64_t p = 0; p < kc; p++) {
+        const float* src = b + (p0 + p) * ldb + j0 + jr;
+        float* dst = out + p * NR;
+        if (cols == NR) {
+          std::memcpy(dst, src, NR * sizeof(float));
+        } else {
+          for (int64_t j = 0; j < NR; j++) dst[j] = j < cols ? src[j] : 0.0f;
+        }
+      }
+    }
+  }
+}
+
+const Kernels kPortable = {"portable", kPortableMr, kPortableNr, 256, 128, 4096, KernelPortable, PackA<kPortableMr>, PackB<kPortableNr>};
 #if LRSWEEP_X86
-const Kernels kAvx2 = {"avx2", kAvx2Mr, kAvx2Nr, 256, 120, 4096, KernelAvx2};
-const Kernels kAvx512Narrow = {"avx512", 16, 16, 256, 128, 4096, KernelAvx512<16, 1>};
-const Kernels kAvx512 = {"avx512", 8, 32, 256, 128, 4096, KernelAvx512<8, 2>, &kAvx512Narrow};
+const Kernels kAvx2 = {"avx2", kAvx2Mr, kAvx2Nr, 256, 120, 4096, KernelAvx2, PackA<kAvx2Mr>, PackB<kAvx2Nr>};
+const Kernels kAvx512Narrow = {"avx512", 16, 16, 256, 128, 4096, KernelAvx512<16, 1>, PackA<16>, PackB<16>, KernelAvx512DirectA<16>};
+const Kernels kAvx512 = {"avx512", 8, 32, 256, 128, 4096, KernelAvx512<8, 2>, PackA<8>, PackB<32>, nullptr, &kAvx512Narrow};
 #endif
 
 const Kernels* Best() {
@@ -183,60 +282,6 @@ const Kernels* Best() {
 }
 
 const Kernels* active = Best();
-
-// op(A)[i0:i0+mc, p0:p0+kc] as ceil(mc/MR) panels, each kc steps of MR floats; rows past mc are 0.
-void PackA(const Kernels& k, bool trans, const float* a, int64_t lda, int64_t i0, int64_t mc, int64_t p0, int64_t kc,
-           float* out) {
-  const int64_t mr = k.mr;
-  for (int64_t ir = 0; ir < mc; ir += mr) {
-    const int64_t rows = std::min(mr, mc - ir);
-    if (trans) {  // op(A)(i, p) = a[p * lda + i]: each step's MR values are contiguous
-      for (int64_t p = 0; p < kc; p++) {
-        const float* src = a + (p0 + p) * lda + i0 + ir;
-        float* dst = out + p * mr;
-        for (int64_t i = 0; i < rows; i++) dst[i] = src[i];
-        for (int64_t i = rows; i < mr; i++) dst[i] = 0;
-      }
-    } else {  // op(A)(i, p) = a[i * lda + p]: read each row contiguously, write with stride MR
-      for (int64_t i = 0; i < mr; i++) {
-        if (i < rows) {
-          const float* src = a + (i0 + ir + i) * lda + p0;
-          for (int64_t p = 0; p < kc; p++) out[p * mr + i] = src[p];
-        } else {
-          for (int64_t p = 0; p < kc; p++) out[p * mr + i] = 0;
-        }
-      }
-    }
-    out += mr * kc;
-  }
-}
-
-// op(B)[p0:p0+kc, j0:j0+nc] as ceil(nc/NR) panels, each kc steps of NR floats; columns past nc are 0.
-void PackB(const Kernels& k, bool trans, const float* b, int64_t ldb, int64_t p0, int64_t kc, int64_t j0, int64_t nc,
-           float* out) {
-  const int64_t nr = k.nr;
-  for (int64_t jr = 0; jr < nc; jr += nr) {
-    const int64_t cols = std::min(nr, nc - jr);
-    if (trans) {  // op(B)(p, j) = b[j * ldb + p]: read each column of op(B) contiguously
-      for (int64_t j = 0; j < nr; j++) {
-        if (j < cols) {
-          const float* src = b + (j0 + jr + j) * ldb + p0;
-          for (int64_t p = 0; p < kc; p++) out[p * nr + j] = src[p];
-        } else {
-          for (int64_t p = 0; p < kc; p++) out[p * nr + j] = 0;
-        }
-      }
-    } else {
-      for (int64_t p = 0; p < kc; p++) {
-        const float* src = b + (p0 + p) * ldb + j0 + jr;
-        float* dst = out + p * nr;
-        std::memcpy(dst, src, static_cast<size_t>(cols) * sizeof(float));
-        for (int64_t j = cols; j < nr; j++) dst[j] = 0;
-      }
-    }
-    out += nr * kc;
-  }
-}
 
 // Packing buffers, grown on demand and kept: a training step calls sgemm a few times per layer,
 // and allocating per call would cost more than the smaller products.
@@ -286,13 +331,21 @@ void Sgemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k, float alph
       const int64_t kc = std::min(kcMax, k - p0);
       // The first K block applies beta; later ones add to what it wrote.
       const float blockBeta = p0 == 0 ? beta : 1.0f;
-      PackB(K, transB, b, ldb, p0, kc, j0, nc, pb);
+      K.packB(transB, b, ldb, p0, kc, j0, nc, pb);
       for (int64_t i0 = 0; i0 < m; i0 += K.mc) {
         const int64_t mc = std::min(K.mc, m - i0);
-        PackA(K, transA, a, lda, i0, mc, p0, kc, pa);
+        const bool direct = K.directA != nullptr;
+        if (!direct) K.packA(transA, a, lda, i0, mc, p0, kc, pa);
+        // op(A)(i, p) is a[i * lda + p], or a[p * lda + i] when transposed.
+        const int64_t rowStride = transA ? 1 : lda, stepStride = transA ? lda : 1;
         for (int64_t jr = 0; jr < nc; jr += K.nr) {
           const float* bp = pb + (jr / K.nr) * K.nr * kc;
           for (int64_t ir = 0; ir < mc; ir += K.mr) {
+            if (direct) {
+              K.directA(kc, a + (i0 + ir) * rowStride + p0 * stepStride, rowStride, stepStride, bp, c + (i0 + ir) * ldc + j0 + jr, ldc,
+                        std::min(K.mr, mc - ir), std::min(K.nr, nc - jr), alpha, blockBeta);
+              continue;
+            }
             K.kernel(kc, pa + (ir / K.mr) * K.mr * kc, bp, c + (i0 + ir) * ldc + j0 + jr, ldc,
                      std::min(K.mr, mc - ir), std::min(K.nr, nc - jr), alpha, blockBeta);
           }
