@@ -45,7 +45,8 @@ struct Kernels {
   Pack packA, packB;  // PackA<mr>, PackB<nr>
   // Where set, used instead of packing A (the narrow kernels only).
   DirectAKernel directA = nullptr;
-  // Used instead for products at most 16 columns wide, where NR = 32 would be mostly padding.
+  // Used instead for products at most 16 columns wide: there NR = 32 would be mostly padding,
+  // and packing A costs as much as the arithmetic.
   const Kernels* narrow = nullptr;
 };
 
@@ -120,6 +121,35 @@ __attribute__((target("avx2,fma"))) void KernelAvx2(int64_t kc, const float* __r
       _mm256_storeu_ps(row + 8, r1);
     }
     return;
+  }
+  alignas(32) float t[kAvx2Mr * kAvx2Nr];
+#pragma GCC unroll 6
+  for (int i = 0; i < kAvx2Mr; i++) {
+    _mm256_store_ps(t + i * kAvx2Nr, acc[i][0]);
+    _mm256_store_ps(t + i * kAvx2Nr + 8, acc[i][1]);
+  }
+  StoreTile<kAvx2Nr>(t, c, ldc, mr, nr, alpha, beta);
+}
+
+// The AVX2 tile reading op(A)(i, p) = a[i * rowStride + p * stepStride] in place, for the
+// narrow products (see KernelAvx512DirectA below).
+__attribute__((target("avx2,fma"))) void KernelAvx2DirectA(int64_t kc, const float* a, int64_t rowStride,
+                                                            int64_t stepStride, const float* __restrict b, float* c,
+                                                            int64_t ldc, int64_t mr, int64_t nr, float alpha,
+                                                            float beta) {
+  const float* rows[kAvx2Mr];
+  for (int i = 0; i < kAvx2Mr; i++) rows[i] = a + (i < mr ? i : 0) * rowStride;
+  __m256 acc[kAvx2Mr][2];
+#pragma GCC unroll 6
+  for (int i = 0; i < kAvx2Mr; i++) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+  for (int64_t p = 0, at = 0; p < kc; p++, at += stepStride) {
+    const __m256 b0 = _mm256_load_ps(b + kAvx2Nr * p), b1 = _mm256_load_ps(b + kAvx2Nr * p + 8);
+#pragma GCC unroll 6
+    for (int i = 0; i < kAvx2Mr; i++) {
+      const __m256 ai = _mm256_broadcast_ss(rows[i] + at);
+      acc[i][0] = _mm256_fmadd_ps(ai, b0, acc[i][0]);
+      acc[i][1] = _mm256_fmadd_ps(ai, b1, acc[i][1]);
+    }
   }
   alignas(32) float t[kAvx2Mr * kAvx2Nr];
 #pragma GCC unroll 6
@@ -267,7 +297,8 @@ void PackB(bool trans, const float* b, int64_t ldb, int64_t p0, int64_t kc, int6
 
 const Kernels kPortable = {"portable", kPortableMr, kPortableNr, 256, 128, 4096, KernelPortable, PackA<kPortableMr>, PackB<kPortableNr>};
 #if LRSWEEP_X86
-const Kernels kAvx2 = {"avx2", kAvx2Mr, kAvx2Nr, 256, 120, 4096, KernelAvx2, PackA<kAvx2Mr>, PackB<kAvx2Nr>};
+const Kernels kAvx2Narrow = {"avx2", kAvx2Mr, kAvx2Nr, 256, 120, 4096, KernelAvx2, PackA<kAvx2Mr>, PackB<kAvx2Nr>, KernelAvx2DirectA};
+const Kernels kAvx2 = {"avx2", kAvx2Mr, kAvx2Nr, 256, 120, 4096, KernelAvx2, PackA<kAvx2Mr>, PackB<kAvx2Nr>, nullptr, &kAvx2Narrow};
 const Kernels kAvx512Narrow = {"avx512", 16, 16, 256, 128, 4096, KernelAvx512<16, 1>, PackA<16>, PackB<16>, KernelAvx512DirectA<16>};
 const Kernels kAvx512 = {"avx512", 8, 32, 256, 128, 4096, KernelAvx512<8, 2>, PackA<8>, PackB<32>, nullptr, &kAvx512Narrow};
 #endif
