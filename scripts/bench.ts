@@ -83,7 +83,7 @@ if (!skip.has('service')) {
   const widths = cols.map((c, i) => Math.max(c.length, ...table.map((t) => t[i]!.length)));
   for (const line of [cols, ...table]) process.stdout.write(line.map((c, i) => c.padStart(widths[i]!)).join('  ') + '\n');
   for (const r of rows) process.stdout.write(`best schedule (${r.backend}): ${r.bestSchedule}\n`);
-  process.stdout.write('For scale (issue 3): plain PyTorch 1.13 + OpenBLAS runs this loop at ~3.9 s per trial (142 s for 36) on this 2-core machine.\n');
+  process.stdout.write('For scale (issue 15): plain PyTorch 1.13 + OpenBLAS, one thread per process, runs this loop at ~0.65-1.0 s per trial (~36 s for 36 in one process, ~17-24 s in two) on this 2-core machine (measured below unless --skip pytorch).\n');
 }
 
 if (!skip.has('pytorch') && existsSync(path.join(root, 'scripts/bench-pytorch.ts'))) {

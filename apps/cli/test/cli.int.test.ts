@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, waitFor, type Stack } from '../../api/test/stack.ts';
 import { describeSchedule } from '@lrsweep/schedules';
+import { systemPart } from '../../api/test/system-parts.ts';
 import { parseCsv } from '../src/format/csv.ts';
 
 // The real `lrsweep` binary, run as a user runs it, against a real API on an ephemeral port
@@ -70,7 +71,7 @@ function cliOnTty(args: string[]): Promise<Run> {
     child.on('close', (code) => resolve({ code, stdout, stderr: '' }));
   });
 }
-const hasScript = spawnSync('script', ['--version']).status === 0;
+const hasScript = systemPart("util-linux's `script` (runs the CLI on a terminal)", spawnSync('script', ['--version']).status === 0, 'apt-get install -y bsdutils');
 
 type Board = { metric: string; entries: { rank: number; schedule: Record<string, unknown>; mean: number; std: number; n: number; trials: string[]; tiedWithBest: boolean | null }[] };
 const apiBoard = async (): Promise<Board> => (await stack.app.inject({ url: `/v1/sweeps/${sweepId}/leaderboard` })).json();

@@ -5,12 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getExternalTrialNotes } from '@lrsweep/db';
 import { createTrialQueue, listTrainers } from '@lrsweep/queue';
 import { startStack, waitFor, type Stack } from '../../api/test/stack.ts';
+import { systemPart } from '../../api/test/system-parts.ts';
 
 // The repository's own lrsweep.config.yaml and examples/pytorch-mnist, swept briefly by real
 // workers with Debian's torch: a small subset (args.per_digit) and two epochs keep it quick.
 
 const root = path.resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+const hasTorch = systemPart(
+  "Debian's PyTorch (import torch in /usr/bin/python3)",
+  spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0,
+  'apt-get install -y python3-torch libopenblas0-pthread',
+);
 
 type Trial = { id: string; state: string; error: string | null; schedule: { type: string }; epochs: Array<{ epoch: number; lr: number; val_acc: number }> };
 

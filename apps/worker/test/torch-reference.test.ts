@@ -5,14 +5,19 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { tabulateExpressions, type TrajectoryCase } from '@lrsweep/trainer';
 import { PYTHON_DIR } from '../src/external/script-env.ts';
+import { systemPart } from '../../api/test/system-parts.ts';
 
 // trial.scheduler(optimizer) in python/lrsweep builds PyTorch's own scheduler classes from our
 // specs: every reference case (torch.optim.lr_scheduler's trajectories) must come out the same.
-// Runs where Debian's torch is installed (CI installs it); skipped elsewhere.
+// Runs where Debian's torch is installed (CI installs it); skipped elsewhere, with one line saying so.
 
 const root = path.resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const PYTHON = '/usr/bin/python3';
-const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+const hasTorch = systemPart(
+  "Debian's PyTorch (import torch in /usr/bin/python3)",
+  spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0,
+  'apt-get install -y python3-torch libopenblas0-pthread',
+);
 
 type Case = TrajectoryCase & { id: string; expected: { lr: number[][]; momentum?: number[][] } };
 

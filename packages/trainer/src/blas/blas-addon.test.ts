@@ -1,11 +1,26 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../rng.ts';
-import { loadBlasAddon, openblasCoreType, type BlasAddon } from './blas-addon.ts';
+import { loadBlasAddon, type BlasAddon } from './blas-addon.ts';
+import { loadOpenblasReference } from './openblas-reference.ts';
 
-let addon: BlasAddon;
-beforeAll(() => {
-  addon = loadBlasAddon();
-});
+const addon = loadBlasAddon();
+const best = addon.kernels();
+// Every kernel path this CPU can run, so one machine checks them all (an AVX-512 host runs the
+// AVX2 and portable ones too), and OpenBLAS where its reference addon was built.
+const runnable = ['avx512', 'avx2', 'portable'].filter((k) => addon.useKernels(k));
+addon.useKernels(best);
+const openblas = loadOpenblasReference();
+interface Sgemms {
+  name: string;
+  sgemm: BlasAddon['sgemm'];
+  sgemmBatch: BlasAddon['sgemmBatch'];
+  use: () => void;
+}
+const implementations: Sgemms[] = [
+  ...runnable.map((k) => ({ name: `built-in ${k}`, sgemm: addon.sgemm, sgemmBatch: addon.sgemmBatch, use: () => void addon.useKernels(k) })),
+  ...(openblas ? [{ name: 'OpenBLAS reference', sgemm: openblas.sgemm, sgemmBatch: openblas.sgemmBatch, use: () => {} }] : []),
+];
 
 const random = (n: number, seed: number) => {
   const rand = mulberry32(seed);
@@ -34,17 +49,40 @@ function maxRelError(got: Float32Array, want: Float64Array): number {
   return worst;
 }
 
-describe('sgemm', () => {
+describe.each(implementations)('sgemm ($name)', ({ sgemm, sgemmBatch, use }) => {
+  beforeAll(use);
+  afterAll(() => void addon.useKernels(best));
   // [m, n, k, transA, transB, alpha, beta, padding of each leading dimension]
   const shapes: [number, number, number, boolean, boolean, number, number, number][] = [
     [1, 1, 1, false, false, 1, 0, 0],
     [3, 5, 7, false, false, 1, 0, 0],
-    [64, 128, 784, false, false, 1, 1, 0], // the MNIST forward product, bias in C
-    [784, 128, 64, true, false, 1, 0, 0], // its weight gradient
-    [64, 784, 128, false, true, 1, 0, 0], // its input gradient
+    // Every product of an MNIST MLP [128] step (batch 64): forward with the bias rows in C,
+    [64, 128, 784, false, false, 1, 1, 0],
+    [64, 10, 128, false, false, 1, 1, 0],
+    // weight gradients (input^T @ delta), bias gradients (ones^T @ delta), the input gradient of layer 2,
+    [784, 128, 64, true, false, 1, 0, 0],
+    [128, 10, 64, true, false, 1, 0, 0],
+    [1, 128, 64, false, false, 1, 0, 0],
+    [1, 10, 64, false, false, 1, 0, 0],
+    [64, 128, 10, false, true, 1, 0, 0],
+    [64, 784, 128, false, true, 1, 0, 0], // and a first layer's input gradient, for deeper nets
+    // evaluation chunks of 1024 rows and the last one of the 2,000 val rows,
+    [1024, 128, 784, false, false, 1, 1, 0],
+    [976, 10, 128, false, false, 1, 1, 0],
+    // spirals [32, 32] with its short last batch (720 = 22 x 32 + 16),
+    [16, 32, 2, false, false, 1, 1, 0],
+    [32, 32, 16, true, false, 1, 0, 0],
+    [16, 32, 32, false, true, 1, 0, 0],
+    // packed trials side by side (3 x 128 columns), more rows than one A block, more columns
+    // than one B block, and ragged edges in every dimension,
+    [64, 384, 784, false, false, 1, 1, 0],
+    [300, 40, 20, false, false, 1, 0, 0],
+    [9, 4100, 50, false, false, 1, 0, 0],
     [17, 9, 33, true, true, -0.5, 2, 0],
+    [23, 47, 301, true, false, 0.75, -1, 0],
     [6, 4, 5, false, false, 1.5, 0.25, 3], // leading dimensions wider than the rows
     [5, 6, 4, true, true, 1, 0, 2],
+    [13, 35, 19, false, true, 1, 1, 5],
   ];
   it.each(shapes)('m=%i n=%i k=%i transA=%s transB=%s matches a float64 reference', (m, n, k, ta, tb, alpha, beta, pad) => {
     const lda = (ta ? m : k) + pad;
@@ -54,15 +92,24 @@ describe('sgemm', () => {
     const b = random((tb ? n : k) * ldb, 2);
     const c = random(m * ldc, 3);
     const want = reference(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    addon.sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     expect(maxRelError(c, want)).toBeLessThan(1e-5 * Math.sqrt(k));
+  });
+
+  it('with beta = 0 never reads C (NaN there is overwritten); with k = 0 only scales C by beta', () => {
+    const c = new Float32Array(6).fill(NaN);
+    sgemm(false, false, 2, 3, 1, 1, Float32Array.of(1, 2), 1, Float32Array.of(1, 2, 3), 3, 0, c, 3);
+    expect(Array.from(c)).toEqual([1, 2, 3, 2, 4, 6]);
+    const d = Float32Array.of(1, 2, 3, 4);
+    sgemm(false, false, 2, 2, 0, 1, new Float32Array(0), 1, new Float32Array(0), 2, 0.5, d, 2);
+    expect(Array.from(d)).toEqual([0.5, 1, 1.5, 2]);
   });
 
   it('reads and writes through subarray views at their offsets', () => {
     const a = random(10 + 6, 4);
     const b = random(6, 5);
     const c = new Float32Array(8).fill(7);
-    addon.sgemm(false, false, 2, 2, 3, 1, a.subarray(10), 3, b, 2, 0, c.subarray(4), 2);
+    sgemm(false, false, 2, 2, 3, 1, a.subarray(10), 3, b, 2, 0, c.subarray(4), 2);
     const want = reference(false, false, 2, 2, 3, 1, a.subarray(10), 3, b, 2, 0, new Float32Array(4), 2);
     expect(Array.from(c.subarray(0, 4))).toEqual([7, 7, 7, 7]);
     expect(maxRelError(c.subarray(4), want)).toBeLessThan(1e-6);
@@ -71,49 +118,42 @@ describe('sgemm', () => {
   it('refuses matrices that do not fit their arrays instead of touching memory outside them', () => {
     const small = new Float32Array(5);
     const ok = new Float32Array(6);
-    expect(() => addon.sgemm(false, false, 2, 3, 3, 1, small, 3, new Float32Array(9), 3, 0, ok, 3)).toThrow(RangeError);
-    expect(() => addon.sgemm(false, false, 2, 3, 3, 1, ok, 3, new Float32Array(9), 3, 0, small, 3)).toThrow(/needs 6 floats/);
-    expect(() => addon.sgemm(false, false, 2, 3, 3, 1, ok, 2, new Float32Array(9), 3, 0, ok, 3)).toThrow(/leading dimension/);
-    expect(() => addon.sgemm(false, false, 2, 3, 3, 1, [1] as unknown as Float32Array, 3, ok, 3, 0, ok, 3)).toThrow(TypeError);
+    expect(() => sgemm(false, false, 2, 3, 3, 1, small, 3, new Float32Array(9), 3, 0, ok, 3)).toThrow(RangeError);
+    expect(() => sgemm(false, false, 2, 3, 3, 1, ok, 3, new Float32Array(9), 3, 0, small, 3)).toThrow(/needs 6 floats/);
+    expect(() => sgemm(false, false, 2, 3, 3, 1, ok, 2, new Float32Array(9), 3, 0, ok, 3)).toThrow(/leading dimension/);
+    expect(() => sgemm(false, false, 2, 3, 3, 1, [1] as unknown as Float32Array, 3, ok, 3, 0, ok, 3)).toThrow(TypeError);
   });
-});
 
-describe('sgemmBatch', () => {
   it('runs one product per stacked matrix, as packed trials will', () => {
     const [m, n, k, count] = [4, 3, 5, 3];
     const a = random(count * m * k, 6);
     const b = random(count * k * n, 7);
     const c = new Float32Array(count * m * n);
-    addon.sgemmBatch(false, false, m, n, k, 1, a, k, m * k, b, n, k * n, 0, c, n, m * n, count);
+    sgemmBatch(false, false, m, n, k, 1, a, k, m * k, b, n, k * n, 0, c, n, m * n, count);
     for (let i = 0; i < count; i++) {
       const want = reference(false, false, m, n, k, 1, a.subarray(i * m * k), k, b.subarray(i * k * n), n, 0, new Float32Array(m * n), n);
       expect(maxRelError(c.subarray(i * m * n, (i + 1) * m * n), want)).toBeLessThan(1e-6);
     }
     // Stride 0 shares one operand (the same batch for every trial).
     const shared = new Float32Array(count * m * n);
-    addon.sgemmBatch(false, false, m, n, k, 1, a, k, 0, b, n, k * n, 0, shared, n, m * n, count);
+    sgemmBatch(false, false, m, n, k, 1, a, k, 0, b, n, k * n, 0, shared, n, m * n, count);
     const want = reference(false, false, m, n, k, 1, a, k, b.subarray(2 * k * n), n, 0, new Float32Array(m * n), n);
     expect(maxRelError(shared.subarray(2 * m * n), want)).toBeLessThan(1e-6);
-    expect(() => addon.sgemmBatch(false, false, m, n, k, 1, a, k, m * k, b, n, k * n, 0, c, n, m * n, count + 1)).toThrow(RangeError);
+    expect(() => sgemmBatch(false, false, m, n, k, 1, a, k, m * k, b, n, k * n, 0, c, n, m * n, count + 1)).toThrow(RangeError);
   });
 });
 
-describe('threads and kernels', () => {
-  it('runs one OpenBLAS thread by default (one worker per core) and can be told otherwise', () => {
-    if (process.env.OPENBLAS_NUM_THREADS === undefined) expect(addon.numThreads()).toBe(1);
-    addon.setNumThreads(2);
-    expect(addon.numThreads()).toBe(2);
-    addon.setNumThreads(1);
-    expect(addon.numThreads()).toBe(1);
-    expect(addon.config()).toMatch(/OpenBLAS \d+\.\d+\.\d+/);
+describe('kernels', () => {
+  it('are the best this CPU runs, chosen at load from its flags', () => {
+    const flags = new Set(existsSync('/proc/cpuinfo') ? (readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1] ?? '').trim().split(/\s+/) : []);
+    const expected = process.arch !== 'x64' ? 'portable' : flags.has('avx512f') ? 'avx512' : flags.has('avx2') && flags.has('fma') ? 'avx2' : 'portable';
+    expect(best).toBe(expected);
+    expect(runnable).toContain('portable');
   });
 
-  it('names the OpenBLAS kernel family from CPU flags', () => {
-    const avx512 = ['avx512f', 'avx512bw', 'avx512vl', 'avx512dq', 'avx512cd', 'avx2', 'fma', 'avx'];
-    expect(openblasCoreType(new Set(avx512))).toBe('SkylakeX');
-    expect(openblasCoreType(new Set(['avx2', 'fma', 'avx', 'avx512f']))).toBe('Haswell');
-    expect(openblasCoreType(new Set(['avx', 'sse4_2']))).toBe('Sandybridge');
-    expect(openblasCoreType(new Set(['sse2']))).toBeNull();
+  it('refuses names it does not know, keeping the current ones', () => {
+    expect(addon.useKernels('sse9')).toBe(false);
+    expect(addon.kernels()).toBe(best);
   });
 });
 

@@ -1,8 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-/** The native addon (`native/src/blas.cc`): row-major cblas_sgemm and optimizer updates on Float32Arrays, no copies. */
+/**
+ * The native addon (`native/src/`): our own sgemm kernels (no BLAS library) and optimizer
+ * updates on Float32Arrays, no copies, single-threaded (one worker process per core).
+ */
 export interface BlasAddon {
   /** C = alpha * op(A) @ op(B) + beta * C; op(A) is m x k, op(B) is k x n, all row-major. */
   sgemm(
@@ -31,10 +34,13 @@ export interface BlasAddon {
     p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, stepSize: number, beta1: number,
     beta2: number, biasCorrection2Sqrt: number, eps: number, decay: number, l2: number,
   ): void;
-  setNumThreads(threads: number): void;
-  numThreads(): number;
-  /** OpenBLAS's build string, e.g. `OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64`. */
-  config(): string;
+  /** The sgemm kernels in use, picked from the CPU at load: `avx512`, `avx2` or `portable`. */
+  kernels(): string;
+  /**
+   * Switches to the named kernels; false (no change) when this CPU cannot run them. Tests and
+   * the benchmark use it to cover every path on one machine.
+   */
+  useKernels(name: string): boolean;
 }
 
 /** Where `npm run build:native` (run by the root postinstall) leaves the addon. */
@@ -42,38 +48,9 @@ export const DEFAULT_ADDON_PATH = fileURLToPath(new URL('../../native/build/Rele
 
 let current: BlasAddon | null = null;
 
-/**
- * OpenBLAS picks its kernels from the CPU model at library load, and 0.3.21 (Debian 12) does
- * not know recent Xeons: on this dev container it fell back to 'Prescott' SSE3 kernels, 21
- * GFLOP/s instead of 142 with the AVX-512 'SkylakeX' ones. So, unless the user already set
- * OPENBLAS_CORETYPE (OpenBLAS's own knob), name the best family the CPU flags allow. It must
- * be in the environment before the addon loads libopenblas; builds without DYNAMIC_ARCH
- * ignore it.
- */
-export function openblasCoreType(cpuFlags: ReadonlySet<string>): string | null {
-  if (['avx512f', 'avx512bw', 'avx512vl', 'avx512dq', 'avx512cd'].every((f) => cpuFlags.has(f))) return 'SkylakeX';
-  if (cpuFlags.has('avx2') && cpuFlags.has('fma')) return 'Haswell';
-  if (cpuFlags.has('avx')) return 'Sandybridge';
-  return null;
-}
-
-function cpuFlags(): Set<string> {
-  if (process.arch !== 'x64' || !existsSync('/proc/cpuinfo')) return new Set();
-  const line = readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1] ?? '';
-  return new Set(line.trim().split(/\s+/));
-}
-
-/**
- * Loads the addon at `path` (throws when it is missing or libopenblas cannot be loaded) and
- * makes it the one `blas()` returns. OpenBLAS runs one thread unless OPENBLAS_NUM_THREADS
- * says otherwise (the addon sets that on load: we run one worker process per core).
- */
+/** Loads the addon at `path` (throws when it is missing) and makes it the one `blas()` returns. */
 export function loadBlasAddon(path: string = DEFAULT_ADDON_PATH): BlasAddon {
   if (!existsSync(path)) throw new Error(`the native addon is not built (${path}); run \`npm run build:native\``);
-  if (process.env.OPENBLAS_CORETYPE === undefined) {
-    const core = openblasCoreType(cpuFlags());
-    if (core) process.env.OPENBLAS_CORETYPE = core;
-  }
   current = createRequire(import.meta.url)(path) as BlasAddon;
   return current;
 }

@@ -3,7 +3,7 @@ import { blas } from './blas-addon.ts';
 /**
  * The MLP of `models/mlp.model.ts` on plain Float32Arrays: the same parameter list, order and
  * layout (`[W0 [in, out] row-major, b0, W1, b1, ...]`), the same init draws, and a
- * hand-written backward pass whose three products per layer are OpenBLAS sgemms.
+ * hand-written backward pass whose three products per layer are the addon's sgemms.
  */
 export interface BlasMlp {
   /** Layer widths: features, ...hidden, classes. */

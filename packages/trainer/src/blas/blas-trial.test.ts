@@ -9,6 +9,7 @@ import type { ScheduleSpec } from '../training/scheduler.types.ts';
 import { spiralsTask, withoutSeconds } from '../training/test-helpers.ts';
 import { trainWith } from '../training/train.ts';
 import type { Checkpoint, EpochRow, TrainTask } from '../training/train.types.ts';
+import { blas } from './blas-addon.ts';
 import { createBlasMlp } from './blas-mlp.model.ts';
 
 const constant: ScheduleSpec = { type: 'StepLR', step_size: 1000, gamma: 1 };
@@ -111,6 +112,25 @@ describe('blas agrees with wasm for the same seed (same init, data order and sem
     const wasm = await run('wasm', task, schedule);
     const blas = await run('blas', task, schedule);
     expectAgreement(blas.rows, wasm.rows);
+  });
+
+  it('agrees on every sgemm kernel this CPU runs (AVX-512, AVX2, portable), not only the one picked', async () => {
+    const task = spiralsTask({ epochs: 3, model: { type: 'mlp', hidden: [32, 16] } });
+    const wasm = await run('wasm', task, constant);
+    await selectBackend('blas');
+    const picked = blas().kernels();
+    const tried: string[] = [];
+    try {
+      for (const kernels of ['avx512', 'avx2', 'portable']) {
+        if (!blas().useKernels(kernels)) continue;
+        tried.push(kernels);
+        expectAgreement((await run('blas', task, constant)).rows, wasm.rows);
+      }
+    } finally {
+      blas().useKernels(picked);
+    }
+    expect(tried).toContain('portable');
+    expect(tried).toContain(picked);
   });
 
   it('resumes a wasm checkpoint on blas (one checkpoint format)', async () => {

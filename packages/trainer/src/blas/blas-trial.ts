@@ -20,7 +20,7 @@ export interface BlasTrialRun {
 
 /**
  * `training/train-trial.ts` for MLPs on the blas backend: the same init, data order, loss,
- * optimizer semantics, epoch loop and checkpoint format, with OpenBLAS products and JS loops
+ * optimizer semantics, epoch loop and checkpoint format, with native sgemm products and JS loops
  * instead of tfjs ops (no tensors, no tape). Callers check `task.model.type === 'mlp'`.
  */
 export async function trainBlasTrial(run: BlasTrialRun): Promise<TrialOutcome> {

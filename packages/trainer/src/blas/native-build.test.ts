@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_ADDON_PATH } from './blas-addon.ts';
 
 const native = fileURLToPath(new URL('../../native/', import.meta.url));
 const repoRoot = path.resolve(native, '../../..');
@@ -28,5 +29,12 @@ describe('native/build.mjs (run by the root postinstall)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('builds an addon that needs no BLAS library, so a machine with only a C++ compiler gets it', () => {
+    // The shared libraries an ELF file needs are named in it as plain strings.
+    const addon = readFileSync(DEFAULT_ADDON_PATH).toString('latin1');
+    expect(addon).toContain('libstdc++');
+    expect(addon).not.toMatch(/lib(open)?blas|libcblas|libmkl/);
   });
 });

@@ -41,7 +41,7 @@ export async function trainWith(opts: TrainOptions, createScheduler: SchedulerFa
   }
   const dataset = await loadDataset(task.dataset);
   if (backend.name === 'blas' && task.model.type === 'mlp') {
-    // OpenBLAS products and JS loops, no tfjs; other models fall through to tfjs (wasm).
+    // native sgemm products and JS loops, no tfjs; other models fall through to tfjs (wasm).
     for (let i = 0; i < opts.trials.length; i++) {
       outcomes.push(await trainBlasTrial({ opts, trialIndex: i, dataset, scheduler: schedulers[i]! }));
     }

@@ -1,0 +1,23 @@
+// The addon's own single-precision matrix product: no BLAS library needed, so `npm ci` builds
+// it wherever a C++ compiler exists. Kernels are chosen at load from the CPU (AVX-512, AVX2
+// with FMA, else portable C++ the compiler vectorises for the target, e.g. SSE2 or NEON).
+#pragma once
+
+#include <cstdint>
+
+namespace lrsweep {
+
+// C = alpha * op(A) @ op(B) + beta * C, row-major; op(A) is m x k, op(B) is k x n. As in BLAS,
+// beta = 0 never reads C (so garbage or NaN there is overwritten), and alpha = 0 or k = 0 only
+// scales C.
+void Sgemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
+           const float* b, int64_t ldb, float beta, float* c, int64_t ldc);
+
+// The kernels in use: "avx512", "avx2" or "portable".
+const char* SgemmKernels();
+
+// Uses the named kernels from now on; false (and no change) when the CPU lacks them or the name
+// is unknown. For tests and benchmarks, which compare every path on one machine.
+bool UseSgemmKernels(const char* name);
+
+}  // namespace lrsweep
