@@ -18,10 +18,10 @@ const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const ARROWS: Record<string, string[]> = {
   '@lrsweep/contracts': [],
   '@lrsweep/config': [],
-  // Pure statistics (intervals, paired differences): no package of ours, so anything may use it.
+  // Pure statistics and the one seeded PRNG: no package of ours, so any package may use it.
   '@lrsweep/stats': [],
-  '@lrsweep/schedules': ['@lrsweep/contracts'],
-  '@lrsweep/trainer': ['@lrsweep/schedules', '@lrsweep/contracts'],
+  '@lrsweep/schedules': ['@lrsweep/contracts', '@lrsweep/stats'],
+  '@lrsweep/trainer': ['@lrsweep/schedules', '@lrsweep/contracts', '@lrsweep/stats'],
   '@lrsweep/db': ['@lrsweep/contracts', '@lrsweep/stats'],
   '@lrsweep/queue': ['@lrsweep/contracts', '@lrsweep/config'],
   '@lrsweep/api': ['@lrsweep/db', '@lrsweep/queue', '@lrsweep/schedules', '@lrsweep/contracts', '@lrsweep/config'],

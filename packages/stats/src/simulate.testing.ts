@@ -1,17 +1,9 @@
 // Simulated sweeps with a known truth, for the calibration test (and to reproduce its numbers).
 import type { SeedResults } from './paired-difference.ts';
+import { mulberry32 } from './random.ts';
 
-/** mulberry32: a seeded PRNG, so every run draws the same sweeps. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The calibration's draws: the tree's one PRNG, so every run draws the same sweeps. */
+export const prng = mulberry32;
 
 /** A standard normal draw (Box–Muller). */
 export function normal(random: () => number): number {

@@ -1,17 +1,7 @@
 // A tiny seeded PRNG of our own: tfjs's random ops are not reproducible across backends or
 // resumable, and we need init and data order to replay exactly from (seed, epoch).
 
-/** mulberry32: 32-bit state, good enough statistically for init and shuffling. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '@lrsweep/stats';
 
 /** Mixes several integers into one seed, so streams for (seed, purpose, epoch) never overlap. */
 export function deriveSeed(...parts: number[]): number {

@@ -1,0 +1,15 @@
+/**
+ * mulberry32: a seeded 32-bit PRNG, uniform in [0, 1). The one PRNG of the tree: trainers draw
+ * initial weights and data order from it, simulations and random specs their draws, so any
+ * run replays exactly from its seed.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
