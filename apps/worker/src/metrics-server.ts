@@ -1,11 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { FINISHED_TRIAL_STATES } from '@lrsweep/contracts';
 import type { Worker } from '@lrsweep/queue';
 import { isTrialProgress } from './metrics.hooks.ts';
 import { isUnknownTrialError } from './unknown-trial.ts';
 
-const FINISHED_STATES = ['completed', 'diverged', 'failed', 'cancelled'] as const;
 
 /**
  * A worker process's Prometheus metrics, fed by the 'progress' events its trials send (see
@@ -36,7 +36,7 @@ export function workerMetrics(workers: Worker[]): Registry {
   });
   const finished = new Counter({ name: 'lrsweep_worker_trials_finished_total', help: 'Trials this worker finished, by state', labelNames: ['state'], registers });
   // Every state from the start, so rate() sees a 0 before the first increment.
-  for (const state of FINISHED_STATES) finished.inc({ state }, 0);
+  for (const state of FINISHED_TRIAL_STATES) finished.inc({ state }, 0);
 
   const unknown = new Counter({
     name: 'lrsweep_worker_unknown_trial_jobs_total',

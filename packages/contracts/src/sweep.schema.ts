@@ -29,6 +29,10 @@ export const CreateSweepBody = Type.Object(
 
 export const SWEEP_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export const TRIAL_STATES = ['queued', 'running', 'completed', 'failed', 'diverged', 'cancelled'] as const;
+/** States a trial never leaves; a sweep is finished when all its trials are in one. */
+export const FINISHED_TRIAL_STATES = ['completed', 'failed', 'diverged', 'cancelled'] as const satisfies readonly (typeof TRIAL_STATES)[number][];
+/** Statuses a sweep never leaves by itself (a rerun or extend reopens it). */
+export const FINISHED_SWEEP_STATUSES = ['completed', 'failed', 'cancelled'] as const satisfies readonly (typeof SWEEP_STATUSES)[number][];
 
 export const TrialCounts = Type.Object({
   total: Type.Integer(),

@@ -1,3 +1,4 @@
+import { FINISHED_TRIAL_STATES } from '@lrsweep/contracts';
 import type { DbClient } from './client.ts';
 import type { TrialState } from './generated/prisma/enums.ts';
 
@@ -6,8 +7,7 @@ import type { TrialState } from './generated/prisma/enums.ts';
 
 export type TrialCounts = Record<TrialState | 'total', number>;
 
-/** States a trial never leaves; a sweep is finished when all its trials are in one. */
-export const FINISHED_TRIAL_STATES: readonly TrialState[] = ['completed', 'failed', 'diverged', 'cancelled'];
+export { FINISHED_TRIAL_STATES };
 
 export function emptyCounts(): TrialCounts {
   return { total: 0, queued: 0, running: 0, completed: 0, failed: 0, diverged: 0, cancelled: 0 };

@@ -16,30 +16,26 @@ const QUEUE_STATES = ['waiting', 'active', 'completed', 'failed', 'delayed'] as 
 export function stateMetrics(registry: Registry, { db, trialQueue, log }: { db: PrismaClient; trialQueue: Queue<TrialJob>; log: FastifyBaseLogger }) {
   const registers = [registry];
   const warn = (what: string) => (err: Error) => log.warn({ err: err.message }, `metrics: could not read ${what}`);
-  new Gauge({
-    name: 'lrsweep_trials',
-    help: 'Trials by state, over every sweep',
-    labelNames: ['state'],
-    registers,
-    async collect() {
-      const groups = await db.trial.groupBy({ by: ['state'], _count: { _all: true } }).catch(warn('trials'));
-      if (!groups) return;
-      for (const state of TRIAL_STATES) this.set({ state }, 0);
-      for (const g of groups) this.set({ state: g.state }, g._count._all);
-    },
-  });
-  new Gauge({
-    name: 'lrsweep_sweeps',
-    help: 'Sweeps by status',
-    labelNames: ['status'],
-    registers,
-    async collect() {
-      const groups = await db.sweep.groupBy({ by: ['status'], _count: { _all: true } }).catch(warn('sweeps'));
-      if (!groups) return;
-      for (const status of SWEEP_STATUSES) this.set({ status }, 0);
-      for (const g of groups) this.set({ status: g.status }, g._count._all);
-    },
-  });
+  // A gauge of rows counted by one column: every known value is reported, 0 where none.
+  const countsBy = (name: string, help: string, label: string, values: readonly string[], read: () => Promise<Array<{ key: string; n: number }> | undefined>) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: [label],
+      registers,
+      async collect() {
+        const groups = await read();
+        if (!groups) return;
+        for (const v of values) this.set({ [label]: v }, 0);
+        for (const g of groups) this.set({ [label]: g.key }, g.n);
+      },
+    });
+  countsBy('lrsweep_trials', 'Trials by state, over every sweep', 'state', TRIAL_STATES, async () =>
+    (await db.trial.groupBy({ by: ['state'], _count: { _all: true } }).catch(warn('trials')))?.map((g) => ({ key: g.state, n: g._count._all })),
+  );
+  countsBy('lrsweep_sweeps', 'Sweeps by status', 'status', SWEEP_STATUSES, async () =>
+    (await db.sweep.groupBy({ by: ['status'], _count: { _all: true } }).catch(warn('sweeps')))?.map((g) => ({ key: g.status, n: g._count._all })),
+  );
   // One BullMQ read per scrape feeds both queue gauges.
   let counts: ReturnType<typeof queueCounts> | undefined;
   const readCounts = () => (counts ??= queueCounts(trialQueue).finally(() => setImmediate(() => (counts = undefined))));

@@ -1,7 +1,7 @@
 // `lrsweep submit FILE [--watch]`: POST a JSON or YAML sweep file; --watch follows it to the end
 // by polling the REST API (no event stream needed) and prints the leaderboard.
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Leaderboard } from '@lrsweep/contracts';
+import { FINISHED_SWEEP_STATUSES, type Leaderboard } from '@lrsweep/contracts';
 import { API_ENVIRONMENT, API_OPTIONS, apiClient, listAllTrials, seg, type ApiClient, type SweepDetail } from '../api-client.ts';
 import { defineCommand, type CommandInput } from '../command.ts';
 import { describeSchedule } from '@lrsweep/schedules';
@@ -12,7 +12,7 @@ import { estimateEta, type ProgressSample } from '../format/progress.ts';
 import { finishedTrials, renderWatch } from '../format/watch-view.ts';
 import { readSweepFile } from '../sweep-file.ts';
 
-const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+const TERMINAL = new Set<string>(FINISHED_SWEEP_STATUSES);
 
 const OPTIONS = {
   watch: {
