@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { createLogger, loadConfig, onShutdown, redactUrl } from '@lrsweep/config';
 import { pingDatabase } from '@lrsweep/db';
 import { QUEUES, connectRedis, createRedis, pingRedis } from '@lrsweep/queue';
-import { startRegistry } from './registry.ts';
+import { startWorkerHeartbeat } from './worker-heartbeat.ts';
 import { startMetricsServer, workerMetrics } from './metrics-server.ts';
 import { loadWorkerConfig } from './worker-config.ts';
 import { startExternalWorkers } from './external/external-workers.ts';
@@ -59,7 +59,7 @@ export async function startWorker(options: { gpu?: number; trainerFlags?: string
   const registryRedis = createRedis(config.redisUrl, 'producer');
   registryRedis.on('error', () => {});
   await connectRedis(registryRedis);
-  const registry = startRegistry(worker, registryRedis, config, options.gpu, logger);
+  const registry = startWorkerHeartbeat(worker, registryRedis, config, options.gpu, logger);
   onShutdown(logger, [
     // Scripts are stopped (SIGTERM, then SIGKILL) and their trials given back first, so closing never waits out a long run.
     ['external trainers', async () => external?.close()],

@@ -5,7 +5,7 @@ export { trajectory } from './trajectory.ts';
 export { canonicalJson, expandEntry, gridOf, type ConcreteSchedule, type GridEntry } from './grid/expand-grid.ts';
 export { compileLrLambda } from './expression/compile-lr-lambda.ts';
 export { ExpressionError, ScheduleError, ScheduleStepError } from './errors.ts';
-export { SCHEDULER_TYPES } from './parsing/schedule.registry.ts';
+export { SCHEDULER_TYPES } from './parsing/scheduler-definitions.ts';
 export { OPTIMIZER_TYPES } from './core/optimizer-state.ts';
 export { canonicalSchedule, scheduleKey } from './canonical/canonical-schedule.ts';
 export { describeSchedule } from './canonical/describe-schedule.ts';

@@ -3,7 +3,7 @@
 // canonical form, and its JSON (scheduleKey) is what a sweep deduplicates and the leaderboard
 // groups by.
 import { naturalInterval } from '../create-scheduler.ts';
-import { DEFINITION_BY_TYPE } from '../parsing/schedule.registry.ts';
+import { DEFINITION_BY_TYPE } from '../parsing/scheduler-definitions.ts';
 import { SpecReader, type Issue } from '../parsing/spec-reader.ts';
 import type { ScheduleSpec } from '../types.ts';
 

@@ -1,4 +1,4 @@
-// The contract between the registry and each scheduler file: how to read a spec's parameters
+// The contract between scheduler-definitions.ts and each scheduler file: how to read a spec's parameters
 // and, once they are valid, how to build the PyTorch-twin object on a shared optimizer.
 import type { OptimizerState } from '../core/optimizer-state.ts';
 import type { SchedulerNode } from '../core/scheduler-node.ts';

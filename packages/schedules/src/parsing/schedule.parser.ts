@@ -1,7 +1,7 @@
 // Turns an untrusted spec (plus, when known, the optimizer) into a ParsedSpec tree, collecting
 // every issue. `interval` is taken off first so it never reaches PyTorch's parameter checks.
 import { SpecReader, type Issue } from './spec-reader.ts';
-import { DEFINITION_BY_TYPE, SCHEDULER_TYPES } from './schedule.registry.ts';
+import { DEFINITION_BY_TYPE, SCHEDULER_TYPES } from './scheduler-definitions.ts';
 import type { ParsedSpec } from './schedule-definition.ts';
 import type { Interval } from '../types.ts';
 

@@ -10,7 +10,7 @@ import { isTrialProgress } from './metrics.hooks.ts';
  * long epoch cannot delay a beat. The reconciler also reads `currentTrials`: a trial listed by
  * a live worker is never re-enqueued, even when its job was lost from Redis.
  */
-export function startRegistry(worker: Worker, redis: Redis, config: Readonly<Config>, gpu: number | undefined, logger: Logger): Heartbeat {
+export function startWorkerHeartbeat(worker: Worker, redis: Redis, config: Readonly<Config>, gpu: number | undefined, logger: Logger): Heartbeat {
   const now = new Date().toISOString();
   const heartbeat = startHeartbeat(
     redis,
