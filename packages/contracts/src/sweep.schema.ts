@@ -16,12 +16,29 @@ export const Seeds = Type.Union([
   Type.Array(Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 }), { minItems: 1, maxItems: 1000, uniqueItems: true }),
 ]);
 
+/** The most seeds a sweep gives one schedule, as a count, a list or a race's `max`. */
+export const MAX_SEEDS = 1000;
+
+/**
+ * Seed racing: every schedule runs `min` seeds, then the next seed goes only to the schedules
+ * still tied with the best (and to the best), until the best is clear or `max` is reached.
+ * The bounds (2 <= min <= max <= 1000, and schedules x max within the trial limit) are checked
+ * by the API, which names the field that breaks them.
+ */
+export const RacingSeeds = Type.Object(
+  {
+    min: Type.Integer({ description: 'seeds every schedule runs first (at least 2: one seed has no interval)' }),
+    max: Type.Integer({ description: 'seeds after which a schedule gets no more, tied or not (at most 1000)' }),
+  },
+  { additionalProperties: false, description: 'seed racing: seeds 0..min-1 for all, then one more at a time for the schedules still tied with the best' },
+);
+
 export const CreateSweepBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
     task: Task,
     schedules: Type.Array(ScheduleEntry, { minItems: 1, maxItems: 1000 }),
-    seeds: Type.Optional(Seeds),
+    seeds: Type.Optional(Type.Union([Seeds, RacingSeeds])),
     objective: Type.Optional(Objective),
   },
   { additionalProperties: false },
@@ -54,6 +71,7 @@ export const CreateSweepReply = Type.Object({ id: Type.String(), trials: Type.In
 export const SweepList = Type.Object({ items: Type.Array(SweepSummary), total: Type.Integer() });
 
 export type CreateSweepBody = Static<typeof CreateSweepBody>;
+export type RacingSeeds = Static<typeof RacingSeeds>;
 export type ScheduleEntry = Static<typeof ScheduleEntry>;
 export type SweepStatus = (typeof SWEEP_STATUSES)[number];
 export type TrialState = (typeof TRIAL_STATES)[number];
