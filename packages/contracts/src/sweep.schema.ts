@@ -11,13 +11,13 @@ export const ScheduleEntry = Type.Object(
   { additionalProperties: true, description: 'a torch.optim.lr_scheduler spec, e.g. {"type": "StepLR", "step_size": {"values": [3, 5]}}' },
 );
 
-export const Seeds = Type.Union([
-  Type.Integer({ minimum: 1, maximum: 1000, description: 'a count: seeds 0..n-1' }),
-  Type.Array(Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 }), { minItems: 1, maxItems: 1000, uniqueItems: true }),
-]);
-
 /** The most seeds a sweep gives one schedule, as a count, a list or a race's `max`. */
 export const MAX_SEEDS = 1000;
+
+export const Seeds = Type.Union([
+  Type.Integer({ minimum: 1, maximum: MAX_SEEDS, description: 'a count: seeds 0..n-1' }),
+  Type.Array(Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 }), { minItems: 1, maxItems: MAX_SEEDS, uniqueItems: true }),
+]);
 
 /**
  * Seed racing: every schedule runs `min` seeds, then the next seed goes only to the schedules

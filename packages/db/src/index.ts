@@ -31,3 +31,5 @@ export {
   type MigrateResult,
 } from './migrate.ts';
 export { pingDatabase } from './ping-database.ts';
+export * from './sweep-advance.repository.ts';
+export { raceBounds } from './seed-race.advance.ts';
