@@ -127,3 +127,14 @@ describe('a seed race refuses bad bounds with 400, writing nothing', () => {
     expect(res.json().error.issues.map((i: { path: string }) => i.path).join(' ')).toMatch(/\/seeds/);
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('has the race form of seeds and the trial reason', async () => {
+    const doc = (await stack.app.inject({ url: '/docs/json' })).json();
+    const body = doc.paths['/v1/sweeps'].post.requestBody.content['application/json'].schema;
+    const race = body.properties.seeds.anyOf.find((s: { type?: string }) => s.type === 'object');
+    expect(Object.keys(race.properties)).toEqual(['min', 'max']);
+    const trials = doc.paths['/v1/sweeps/{id}/trials'].get.responses['200'].content['application/json'].schema;
+    expect(trials.properties.items.items.properties.reason).toBeDefined();
+  });
+});
