@@ -51,7 +51,8 @@ export async function refreshSweep(db: DbClient, sweepId: string): Promise<Sweep
     if (advanced) {
       counts = (await countTrials(tx, [sweepId])).get(sweepId) ?? emptyCounts();
       allFinished = false;
-      row.status = 'running'; // what advanceLockedSweep wrote
+      // What advanceLockedSweep wrote (reopenSweep): a finished sweep is running again.
+      if (row.status !== 'queued') row.status = 'running';
       row.finishedAt = null;
     }
     const status = deriveSweepStatus(row.status, counts);
