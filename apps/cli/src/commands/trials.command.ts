@@ -42,7 +42,8 @@ async function run(input: CommandInput<typeof OPTIONS>): Promise<number> {
   return 0;
 }
 
-function trialsTable(trials: TrialSummary[], epochs: number): string {
+/** The trials as a table; exported for its test. */
+export function trialsTable(trials: TrialSummary[], epochs: number): string {
   const p = stdoutPalette();
   const rows = trials.map((t) => [
     String(t.index),
