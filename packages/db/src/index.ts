@@ -32,4 +32,3 @@ export {
 } from './migrate.ts';
 export { pingDatabase } from './ping-database.ts';
 export * from './sweep-advance.repository.ts';
-export { raceBounds } from './seed-race.advance.ts';
