@@ -3,8 +3,8 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@lrsweep/config';
 import type { TrialJob } from '@lrsweep/contracts';
-import { finishTrial, listUnfinishedTrials, refreshSweepStatus, type PrismaClient, type UnfinishedTrial } from '@lrsweep/db';
-import { heldTrialIds, registryTtlMs, requeueTrials, withRedisLock } from '@lrsweep/queue';
+import { finishTrial, listUnfinishedTrials, refreshSweep, type PrismaClient, type UnfinishedTrial } from '@lrsweep/db';
+import { heldTrialIds, registryTtlMs, reopenSweepEvents, requeueTrials, withRedisLock } from '@lrsweep/queue';
 
 /**
  * Claims after which a trial is given up rather than re-queued: every claim is a worker that
@@ -57,7 +57,15 @@ async function reconcileIn(d: ReconcileDeps, queues: Map<string | null, Queue<Tr
   for (const t of give) {
     await finishTrial(d.db, t.id, { state: 'failed', error: `gave up after ${t.attempts} attempts whose workers vanished` });
   }
-  for (const sweepId of new Set(give.map((t) => t.sweepId))) await refreshSweepStatus(d.db, sweepId);
+  for (const sweepId of new Set(give.map((t) => t.sweepId))) {
+    // Giving up on a round's last trial ends the round: a seed race adds its next one here.
+    const advanced = (await refreshSweep(d.db, sweepId))?.advanced;
+    if (!advanced) continue;
+    const { reason, trialIds, totalTrials } = advanced;
+    await reopenSweepEvents(d.redis, d.prefix, sweepId, { type: 'sweep.reopened', sweepId, reason, queuedTrials: trialIds.length, trials: totalTrials, at: new Date().toISOString() }, []);
+    const trainer = give.find((t) => t.sweepId === sweepId)!.trainer;
+    await requeueTrials(d.queueFor(trainer ?? undefined), d.redis, trialIds.map((trialId) => ({ trialId, sweepId })));
+  }
   const again = lost.filter((t) => t.attempts < MAX_CLAIMS);
   let requeued = 0;
   for (const [trainer, queue] of queues) {

@@ -38,6 +38,7 @@ export function trialView(trial: TrialView) {
     divergedEpoch: trial.divergedEpoch,
     trainer: trial.trainer,
     lrMismatch: trial.lrMismatch,
+    reason: trial.reason,
   };
 }
 

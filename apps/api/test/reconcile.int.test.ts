@@ -111,3 +111,30 @@ describe('reconcileOnce', () => {
     expect(await stack.app.trialQueue.count()).toBe(20);
   });
 });
+
+describe('reconcileOnce and a seed race', () => {
+  it("enqueues the next round when giving up on a round's last trial ends it", async () => {
+    const res = await stack.app.inject({
+      method: 'POST',
+      url: '/v1/sweeps',
+      payload: {
+        name: 'race',
+        task: { dataset: 'spirals', model: { type: 'mlp', hidden: [8] }, epochs: 2, batchSize: 32, optimizer: { type: 'SGD', lr: 0.1 } },
+        schedules: [{ type: 'StepLR', step_size: 100 }, { type: 'StepLR', step_size: 200 }],
+        seeds: { min: 2, max: 3 },
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const sweepId = res.json().id;
+    const [doomed, ...rest] = (await stack.db.trial.findMany({ where: { sweepId }, orderBy: { index: 'desc' } })).map((t) => t.id);
+    await stack.app.trialQueue.obliterate({ force: true });
+    for (const id of rest) await finishTrial(stack.db, id, { state: 'completed', objective: 0.5 });
+    await stack.db.trial.update({ where: { id: doomed! }, data: { state: 'running', attempts: MAX_CLAIMS } });
+    await age(doomed!);
+    expect(await reconcileOnce(deps)).toEqual({ requeued: 0, gaveUp: 1 });
+    const added = await stack.db.trial.findMany({ where: { sweepId, index: { gte: 4 } } });
+    expect(added.map((t) => t.seed)).toEqual([2, 2]);
+    expect(await waitingIds()).toEqual(added.map((t) => t.id).sort());
+    expect((await stack.db.sweep.findUniqueOrThrow({ where: { id: sweepId } })).status).toBe('running');
+  });
+});

@@ -7,6 +7,7 @@ import { createRedis } from '@lrsweep/queue';
 import { createEventsHooks } from './events.hooks.ts';
 import { createMetricsHooks } from './metrics.hooks.ts';
 import type { TrialResult } from './trial-hooks.ts';
+import { createOnSweepAdvanced } from './sweep-advanced.ts';
 import { runTrials } from './trial-lifecycle.ts';
 import type { TrialRunner } from './trial-runner.ts';
 import { createTrialStore } from './trial-store.ts';
@@ -33,6 +34,10 @@ export function createTrialProcessor(config: Readonly<Config>, logger: Logger, {
   eventsRedis.on('error', (err) => logger.warn({ err: err.message }, 'events redis connection error'));
   const eventsHooks = createEventsHooks({ redis: eventsRedis, prefix: config.queuePrefix, db, worker: config.workerName });
   const metricsHooks = createMetricsHooks(db);
+  // Enqueueing a seed race's next round must not share the best-effort events connection's fate.
+  const advanceRedis = createRedis(config.redisUrl, 'producer');
+  advanceRedis.on('error', (err) => logger.warn({ err: err.message }, 'sweep advance redis connection error'));
+  const advance = createOnSweepAdvanced(advanceRedis, config.queuePrefix);
 
   return {
     async process(job, token, signal, runner) {
@@ -49,7 +54,7 @@ export function createTrialProcessor(config: Readonly<Config>, logger: Logger, {
         handBack: signal,
         hooks: [metricsHooks((p) => job.updateProgress(p))],
       };
-      const [ended] = await runTrials([attempt], runner, { store, logger, hooks: [eventsHooks] });
+      const [ended] = await runTrials([attempt], runner, { store, logger, hooks: [eventsHooks], onAdvanced: advance.onAdvanced });
       switch (ended!.end) {
         case 'done':
           return ended!.result;
@@ -66,6 +71,7 @@ export function createTrialProcessor(config: Readonly<Config>, logger: Logger, {
     },
     async close() {
       eventsRedis.disconnect();
+      await advance.close();
       await disconnectDb(db);
     },
   };

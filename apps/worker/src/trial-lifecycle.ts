@@ -2,6 +2,7 @@ import type { Logger } from '@lrsweep/config';
 import type { CreateSweepBody, Metric } from '@lrsweep/contracts';
 import type { ClaimedTrial, FinishTrialInput } from '@lrsweep/db';
 import type { TrialHooks, TrialRef, TrialResult } from './trial-hooks.ts';
+import type { OnSweepAdvanced } from './sweep-advanced.ts';
 import type { RunnerIO, RunnerTrial, RunOutcome, StopReason, TrialRunner } from './trial-runner.ts';
 import type { TrialStore } from './trial-store.ts';
 import { withRetry } from './with-retry.ts';
@@ -22,6 +23,8 @@ export interface LifecycleContext {
   logger: Logger;
   /** Hooks for every trial (live events). */
   hooks?: TrialHooks[];
+  /** Enqueues a round that settling a sweep added (seed racing, sweep-advanced.ts); without it those trials wait for the reconciler. */
+  onAdvanced?: OnSweepAdvanced;
 }
 
 /** How a trial's job ends. */
@@ -80,7 +83,7 @@ export async function runTrials(attempts: TrialAttempt[], runner: TrialRunner, c
     else {
       const t = begin(attempt, claimed, ctx);
       const refused = runner.refuse?.(claimed);
-      if (refused) ends[n] = await record(t, { status: 'failed', error: new Error(refused), retryable: false }, runner, store, Date.now());
+      if (refused) ends[n] = await record(t, { status: 'failed', error: new Error(refused), retryable: false }, runner, ctx, Date.now());
       else {
         running.push(t);
         slot.push(n);
@@ -138,7 +141,7 @@ export async function runTrials(attempts: TrialAttempt[], runner: TrialRunner, c
     clearInterval(poll);
     running.forEach((t, k) => t.attempt.handBack?.removeEventListener('abort', onHandBack[k]!));
   }
-  await Promise.all(running.map(async (t, k) => (ends[slot[k]!] = await record(t, outcomes[k] ?? { status: 'stopped' }, runner, store, started))));
+  await Promise.all(running.map(async (t, k) => (ends[slot[k]!] = await record(t, outcomes[k] ?? { status: 'stopped' }, runner, ctx, started))));
   return ends;
 }
 
@@ -159,7 +162,7 @@ function begin(attempt: TrialAttempt, claimed: ClaimedTrial, ctx: LifecycleConte
 }
 
 /** Records one trial's outcome, settles its sweep and tells the hooks; decides retry or failure. */
-async function record(t: Running, outcome: RunOutcome, runner: TrialRunner, store: TrialStore, started: number): Promise<TrialEnd> {
+async function record(t: Running, outcome: RunOutcome, runner: TrialRunner, { store, onAdvanced }: LifecycleContext, started: number): Promise<TrialEnd> {
   const { trialId } = t.ref;
   const seconds = (Date.now() - started) / 1000;
   if (outcome.status === 'stopped' && t.stop.reason === 'shutdown' && !t.cancelled) {
@@ -191,8 +194,15 @@ async function record(t: Running, outcome: RunOutcome, runner: TrialRunner, stor
   }
   await withRetry('finish', () => store.finish(trialId, finish));
   await runner.cleanUp?.(t.claimed).catch((err: Error) => t.log.warn({ err: err.message }, 'trial clean-up failed'));
-  const status = await withRetry('sweep status', () => store.settle(t.ref.sweepId));
-  await callHooks(t, (h) => h.finished?.(t.ref, result, status));
+  const settled = await withRetry('sweep status', () => store.settle(t.ref.sweepId));
+  // Before the hooks: the stream must hear of the new round before this trial's end is counted.
+  if (settled?.advanced && onAdvanced) {
+    const added = settled.advanced;
+    await onAdvanced(t.claimed.sweep.spec as unknown as CreateSweepBody, t.ref.sweepId, added).catch((err: Error) =>
+      t.log.warn({ err: err.message, trials: added.trialIds.length }, "the sweep's next round is queued in Postgres but not enqueued; the reconciler will"),
+    );
+  }
+  await callHooks(t, (h) => h.finished?.(t.ref, result, settled?.status ?? null));
   t.log.info({ state: result.state, seconds }, 'trial finished');
   // A last attempt's failure worth a retry still fails its job, so BullMQ shows it failed.
   return outcome.status === 'failed' && outcome.retryable ? { end: 'failed', error: outcome.error } : { end: 'done', result };

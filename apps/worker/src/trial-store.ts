@@ -10,7 +10,7 @@ import {
   releaseTrial,
   saveCheckpoint,
   saveOutputTail,
-  settleSweepStatuses,
+  settleSweeps,
   type ClaimedTrial,
   type EpochView,
   type EpochWrite,
@@ -18,7 +18,7 @@ import {
   type FinishTrialInput,
   type Prisma,
   type PrismaClient,
-  type SweepStatus,
+  type SweepSettled,
 } from '@lrsweep/db';
 import { coalesce } from './coalesce.ts';
 
@@ -39,7 +39,8 @@ export interface TrialStore {
   recordEpoch(write: EpochWrite): Promise<EpochWritten | null>;
   finish(trialId: string, input: FinishTrialInput): Promise<boolean>;
   release(trialId: string): Promise<boolean>;
-  settle(sweepId: string): Promise<SweepStatus | null>;
+  /** The sweep's status, and the next round's trials when this settle ended a round (seed racing). */
+  settle(sweepId: string): Promise<SweepSettled | null>;
   isCancelled(trialId: string): Promise<boolean>;
   /** A checkpoint that arrives apart from its epoch (a script writes its own file). */
   saveCheckpoint(trialId: string, checkpoint: Prisma.InputJsonValue): Promise<void>;
@@ -72,8 +73,16 @@ export function createTrialStore(db: PrismaClient, worker: string): TrialStore {
     return items.map((i) => updated.has(i.trialId));
   }, byTrial);
   const settle = coalesce(async (sweepIds: string[]) => {
-    const statuses = await settleSweepStatuses(db, sweepIds);
-    return sweepIds.map((id) => statuses.get(id) ?? null);
+    const settled = await settleSweeps(db, sweepIds);
+    // Trials of one sweep settled together share one answer; only the first hears of a round
+    // added, so its jobs are enqueued and its event published once.
+    const told = new Set<string>();
+    return sweepIds.map((id) => {
+      const s = settled.get(id);
+      if (!s?.advanced || told.has(id)) return s ? { ...s, advanced: null } : null;
+      told.add(id);
+      return s;
+    });
   });
   return {
     claim: (trialId, backend) => claim({ trialId, backend }),

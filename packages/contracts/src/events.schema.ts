@@ -74,7 +74,7 @@ export const SweepCancelledEvent = Type.Object({
 export const SweepReopenedEvent = Type.Object({
   type: Type.Literal('sweep.reopened'),
   sweepId,
-  reason: Type.Union([Type.Literal('rerun'), Type.Literal('extend')]),
+  reason: Type.Union([Type.Literal('rerun'), Type.Literal('extend'), Type.Literal('race')], { description: '`race`: a seed race added the next seeds' }),
   queuedTrials: Type.Integer({ description: 'trials requeued or added' }),
   trials: Type.Integer({ description: "the sweep's trials in all, afterwards" }),
   at,

@@ -11,17 +11,34 @@ export const ScheduleEntry = Type.Object(
   { additionalProperties: true, description: 'a torch.optim.lr_scheduler spec, e.g. {"type": "StepLR", "step_size": {"values": [3, 5]}}' },
 );
 
+/** The most seeds a sweep gives one schedule, as a count, a list or a race's `max`. */
+export const MAX_SEEDS = 1000;
+
 export const Seeds = Type.Union([
-  Type.Integer({ minimum: 1, maximum: 1000, description: 'a count: seeds 0..n-1' }),
-  Type.Array(Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 }), { minItems: 1, maxItems: 1000, uniqueItems: true }),
+  Type.Integer({ minimum: 1, maximum: MAX_SEEDS, description: 'a count: seeds 0..n-1' }),
+  Type.Array(Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 }), { minItems: 1, maxItems: MAX_SEEDS, uniqueItems: true }),
 ]);
+
+/**
+ * Seed racing: every schedule runs `min` seeds, then the next seed goes only to the schedules
+ * still tied with the best (and to the best), until the best is clear or `max` is reached.
+ * The bounds (2 <= min <= max <= 1000, and schedules x max within the trial limit) are checked
+ * by the API, which names the field that breaks them.
+ */
+export const RacingSeeds = Type.Object(
+  {
+    min: Type.Integer({ description: 'seeds every schedule runs first (at least 2: one seed has no interval)' }),
+    max: Type.Integer({ description: 'seeds after which a schedule gets no more, tied or not (at most 1000)' }),
+  },
+  { additionalProperties: false, description: 'seed racing: seeds 0..min-1 for all, then one more at a time for the schedules still tied with the best' },
+);
 
 export const CreateSweepBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
     task: Task,
     schedules: Type.Array(ScheduleEntry, { minItems: 1, maxItems: 1000 }),
-    seeds: Type.Optional(Seeds),
+    seeds: Type.Optional(Type.Union([Seeds, RacingSeeds])),
     objective: Type.Optional(Objective),
   },
   { additionalProperties: false },
@@ -58,6 +75,7 @@ export const CreateSweepReply = Type.Object({ id: Type.String(), trials: Type.In
 export const SweepList = Type.Object({ items: Type.Array(SweepSummary), total: Type.Integer() });
 
 export type CreateSweepBody = Static<typeof CreateSweepBody>;
+export type RacingSeeds = Static<typeof RacingSeeds>;
 export type ScheduleEntry = Static<typeof ScheduleEntry>;
 export type SweepStatus = (typeof SWEEP_STATUSES)[number];
 export type TrialState = (typeof TRIAL_STATES)[number];

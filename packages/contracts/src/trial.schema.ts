@@ -29,6 +29,9 @@ export const TrialSummary = Type.Object({
   error: Type.Union([Type.String(), Type.Null()]),
   divergedEpoch: Type.Union([Type.Integer(), Type.Null()]),
   trainer: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: "the external trainer (the workers' script) that trains it; null for the built-in one" })),
+  reason: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], { description: 'why the sweep added this trial after it started (seed racing); null for the trials the spec asked for' }),
+  ),
   lrMismatch: Type.Optional(
     Type.Union([Type.String(), Type.Null()], { description: "set when the lrs the script reported differ from the spec's trajectory; the trial is kept" }),
   ),

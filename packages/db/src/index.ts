@@ -31,3 +31,4 @@ export {
   type MigrateResult,
 } from './migrate.ts';
 export { pingDatabase } from './ping-database.ts';
+export * from './sweep-advance.repository.ts';

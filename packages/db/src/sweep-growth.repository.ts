@@ -1,31 +1,10 @@
 // A sweep is not over when it ends: rerunTrials puts finished trials back to `queued`,
 // extendSweep adds trials to it. Either turns a finished sweep back to `running`, so the
 // status settles again (settleSweepStatuses) when the new work is done.
-import { randomUUID } from 'node:crypto';
-import { inTransaction, Prisma, type DbClient, type TransactionClient } from './client.ts';
-import type { SweepStatus, TrialState } from './generated/prisma/enums.ts';
+import { inTransaction, type DbClient, type Prisma } from './client.ts';
+import type { TrialState } from './generated/prisma/enums.ts';
 import { isUuid } from './ids.ts';
-
-/** The sweep row, locked for the rest of the transaction; null when it does not exist (in `project`, if given). */
-async function lockSweep(tx: TransactionClient, sweepId: string, project: string | undefined): Promise<{ status: SweepStatus } | null> {
-  const inProject = project === undefined ? Prisma.empty : Prisma.sql`AND project = ${project}`;
-  const rows = await tx.$queryRaw<{ status: SweepStatus }[]>`
-    SELECT status FROM "Sweep" WHERE id = ${sweepId}::uuid ${inProject} FOR UPDATE`;
-  return rows[0] ?? null;
-}
-
-/**
- * A finished sweep with work again goes back to `running` and loses its finishedAt; cancelling
- * too is undone, since asking for more work is the user taking the cancel back.
- */
-async function reopenSweep(tx: TransactionClient, sweepId: string, totalTrials: number): Promise<void> {
-  await tx.$executeRaw`
-    UPDATE "Sweep"
-       SET "totalTrials" = ${totalTrials},
-           status = CASE WHEN status = 'queued' THEN status ELSE 'running' END,
-           "finishedAt" = NULL, "updatedAt" = now()
-     WHERE id = ${sweepId}::uuid`;
-}
+import { insertTrials, lockSweep, reopenSweep } from './add-trials.ts';
 
 export interface RerunTrialsInput {
   sweepId: string;
@@ -142,16 +121,8 @@ export async function extendSweep(db: DbClient, input: ExtendSweepInput): Promis
     const totalTrials = existing.length + added.length;
     if (totalTrials > input.maxTrials) return { overLimit: totalTrials };
     const first = (existing.at(-1)?.index ?? -1) + 1;
-    const trialIds = added.map(() => randomUUID());
-    if (added.length > 0) {
-      await tx.$executeRaw`
-        INSERT INTO "Trial" (id, "sweepId", "index", "scheduleKey", schedule, seed, "updatedAt")
-        SELECT t.id, ${sweepId}::uuid, ${first} + t.n - 1, t.key, t.schedule::jsonb, t.seed, now()
-          FROM unnest(${trialIds}::uuid[], ${added.map((a) => a.scheduleKey)}::text[],
-                      ${added.map((a) => JSON.stringify(a.schedule))}::text[], ${added.map((a) => a.seed)}::int[])
-               WITH ORDINALITY AS t(id, key, schedule, seed, n)`;
-      await reopenSweep(tx, sweepId, totalTrials);
-    }
+    const trialIds = await insertTrials(tx, sweepId, first, added);
+    if (added.length > 0) await reopenSweep(tx, sweepId, totalTrials);
     return { trialIds, totalTrials, knownKeys, knownSeeds };
   });
 }

@@ -28,6 +28,8 @@ export interface TrialView {
   trainer: string | null;
   outputTail: string | null;
   lrMismatch: string | null;
+  /** Why the sweep added it after it started (sweep-advance.repository.ts); null for the spec's own trials. */
+  reason: string | null;
   startedAt: Date | null;
   finishedAt: Date | null;
   createdAt: Date;

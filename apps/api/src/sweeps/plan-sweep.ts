@@ -1,4 +1,4 @@
-import { isExternalTask, stepsPerEpoch as stepsPerEpochOf, taskRuleIssues, type CreateSweepBody, type Issue, type Objective } from '@lrsweep/contracts';
+import { isExternalTask, MAX_SEEDS, stepsPerEpoch as stepsPerEpochOf, taskRuleIssues, type CreateSweepBody, type Issue, type Objective } from '@lrsweep/contracts';
 import {
   createScheduler,
   expandEntry,
@@ -30,9 +30,29 @@ export interface SweepPlan {
 
 export const DEFAULT_OBJECTIVE: Objective = { metric: 'val_loss', mode: 'min' };
 
+/** The seeds every schedule runs from the start: a race's first `min`. */
 export function seedList(seeds: CreateSweepBody['seeds']): number[] {
   if (seeds === undefined) return [0];
-  return typeof seeds === 'number' ? Array.from({ length: seeds }, (_, i) => i) : seeds;
+  if (typeof seeds === 'number') return Array.from({ length: seeds }, (_, i) => i);
+  return Array.isArray(seeds) ? seeds : Array.from({ length: seeds.min }, (_, i) => i);
+}
+
+/**
+ * A seed race's bounds, and its worst case (every schedule tied to the end, `max` seeds each)
+ * against the trial limit, checked before anything is written: a race must not hit the limit
+ * halfway through.
+ */
+function raceIssues(seeds: CreateSweepBody['seeds'], configurations: number, maxTrials: number): Issue[] {
+  if (seeds === undefined || typeof seeds === 'number' || Array.isArray(seeds)) return [];
+  const { min, max } = seeds;
+  if (min < 2) return [{ path: '/seeds/min', message: `a seed race runs at least 2 seeds per schedule before judging (one seed has no interval); got ${min}` }];
+  if (max > MAX_SEEDS) return [{ path: '/seeds/max', message: `at most ${MAX_SEEDS} seeds per schedule; got ${max}` }];
+  if (min > max) return [{ path: '/seeds/min', message: `min (${min}) is above max (${max})` }];
+  const worst = configurations * max;
+  if (worst > maxTrials) {
+    return [{ path: '/seeds/max', message: `the race may reach ${worst} trials (${configurations} configurations x max ${max} seeds); the limit is ${maxTrials}` }];
+  }
+  return [];
 }
 
 /**
@@ -96,10 +116,13 @@ export function planSweep(body: CreateSweepBody, maxTrials: number): { plan: Swe
     issues.push(...gridIssues);
     return grid;
   });
-  const total = grids.reduce((n, g) => n + g.size, 0) * seeds.length;
+  const configurations = grids.reduce((n, g) => n + g.size, 0);
+  const total = configurations * seeds.length;
   if (total > maxTrials) {
     return { issues: [{ path: '/schedules', message: `the grid expands to ${total} trials (schedules x axes x seeds); the limit is ${maxTrials}` }] };
   }
+  const race = raceIssues(body.seeds, configurations, maxTrials);
+  if (race.length > 0) return { issues: race };
   if (issues.length > 0) return { issues };
 
   const trials: PlannedTrial[] = [];

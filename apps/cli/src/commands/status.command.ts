@@ -54,6 +54,13 @@ async function showOne(client: ApiClient, id: string, json: boolean): Promise<nu
   return 0;
 }
 
+/** A seed race's bounds and what it does; nothing for a sweep with fixed seeds. */
+function raceField(s: SweepDetail): [string, string][] {
+  const seeds = s.spec.seeds;
+  if (typeof seeds !== 'object' || Array.isArray(seeds)) return [];
+  return [['seeds', `race: ${seeds.min} per schedule, then one more at a time to those still tied with the best, up to ${seeds.max} (lrsweep trials ID says why each was added)`]];
+}
+
 /** A sweep as `label  value` lines; submit --watch ends with it too. */
 export function sweepFields(s: SweepDetail, p: Palette): string {
   const t = s.trials;
@@ -67,6 +74,7 @@ export function sweepFields(s: SweepDetail, p: Palette): string {
     ['status', paintState(p, s.status)],
     ['trials', `${t.total}${counts.length ? ` (${counts.join(', ')})` : ''}`],
     ['progress', `${progressBar(s.progress, 24)} ${percent(s.progress)}`],
+    ...raceField(s),
     ['objective', `${s.objective.metric} (${s.objective.mode})`],
     ['task', `${task.dataset ?? `trainer ${task.trainer}`}, ${task.epochs} epochs, ${task.optimizer.type} lr=${task.optimizer.lr}`],
     ['created', formatTime(s.createdAt)],

@@ -16,7 +16,8 @@ export const command = defineCommand({
   summary: "a sweep's trials",
   args: ['ID'],
   description: `Every trial of the sweep: index, state, seed, epochs done, final metrics, seconds, worker and
-schedule (--json: the API's trial objects, as one array).`,
+schedule, and for a trial the sweep added after it started (a seed race's next seed) why it was
+added (--json: the API's trial objects, as one array).`,
   options: OPTIONS,
   environment: API_ENVIRONMENT,
   run,
@@ -41,7 +42,8 @@ async function run(input: CommandInput<typeof OPTIONS>): Promise<number> {
   return 0;
 }
 
-function trialsTable(trials: TrialSummary[], epochs: number): string {
+/** The trials as a table; exported for its test. */
+export function trialsTable(trials: TrialSummary[], epochs: number): string {
   const p = stdoutPalette();
   const rows = trials.map((t) => [
     String(t.index),
@@ -53,7 +55,7 @@ function trialsTable(trials: TrialSummary[], epochs: number): string {
     formatMetric(t.metrics.train_loss),
     t.seconds === null ? '-' : t.seconds.toFixed(1),
     t.worker ?? '-',
-    describeSchedule(t.schedule) + (t.error ? p.dim(`  (${t.error.split('\n')[0]})`) : ''),
+    describeSchedule(t.schedule) + (t.error ? p.dim(`  (${t.error.split('\n')[0]})`) : '') + (t.reason ? p.dim(`  added: ${t.reason}`) : ''),
   ]);
   const right = (header: string) => ({ header, align: 'right' as const });
   return renderTable(

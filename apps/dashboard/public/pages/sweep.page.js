@@ -64,10 +64,10 @@ export async function sweepPage(root, sweepId) {
   };
   const renderTrials = () => {
     const rows = [...trials.values()].sort((a, b) => a.index - b.index);
-    $('trials').innerHTML = `<table class="trials"><thead><tr><th>#</th><th>schedule</th><th class="num">seed</th><th>state</th><th class="num">epochs</th><th class="num">val_loss</th><th class="num">val_acc</th><th>error</th></tr></thead><tbody>${rows
+    $('trials').innerHTML = `<table class="trials"><thead><tr><th>#</th><th>schedule</th><th class="num">seed</th><th>state</th><th class="num">epochs</th><th class="num">val_loss</th><th class="num">val_acc</th><th>error</th><th>added because</th></tr></thead><tbody>${rows
       .map(
         (t) => `<tr data-trial="${esc(t.id)}"><td>${t.index}</td><td><code>${esc(scheduleLabel(t.schedule))}</code></td><td class="num">${t.seed}</td><td>${badge(t.state)}</td>
-          <td class="num">${t.epochsDone}</td><td class="num">${num(t.metrics.val_loss)}</td><td class="num">${num(t.metrics.val_acc)}</td><td class="error">${esc(t.error ?? '')}</td></tr>`,
+          <td class="num">${t.epochsDone}</td><td class="num">${num(t.metrics.val_loss)}</td><td class="num">${num(t.metrics.val_acc)}</td><td class="error">${esc(t.error ?? '')}</td><td class="muted">${esc(t.reason ?? '')}</td></tr>`,
       )
       .join('')}</tbody></table>`;
   };
