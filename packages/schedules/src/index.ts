@@ -4,7 +4,7 @@ export { createScheduler, naturalInterval, validateSchedule } from './create-sch
 export { trajectory } from './trajectory.ts';
 export { canonicalJson, expandEntry, gridOf, type ConcreteSchedule, type GridEntry } from './grid/expand-grid.ts';
 export { DISTRIBUTIONS, isDistribution, type DistributionName } from './grid/distributions.ts';
-export { configurationAt, MAX_SEARCH_DIMENSIONS, searchPoints, searchSpaceOf, type SearchMethod, type SearchParameter } from './grid/search-space.ts';
+export { configurationAt, distributionPointers, MAX_SEARCH_DIMENSIONS, searchPoints, searchSpaceOf, type SearchMethod, type SearchParameter } from './grid/search-space.ts';
 export { compileLrLambda } from './expression/compile-lr-lambda.ts';
 export { ExpressionError, ScheduleError, ScheduleStepError } from './errors.ts';
 export { SCHEDULER_TYPES } from './parsing/schedule.registry.ts';

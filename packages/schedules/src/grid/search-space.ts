@@ -38,6 +38,15 @@ function find(value: unknown, path: string[], at: string, out: SearchParameter[]
   else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) find(v, [...path, k], at, out, issues);
 }
 
+/** Where `value` holds distributions: a grid enumerates values and cannot take them. */
+export function distributionPointers(value: unknown, at: string): string[] {
+  if (isDistribution(value)) return [at];
+  if (isAxis(value)) return [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => distributionPointers(v, `${at}/${i}`));
+  if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([k, v]) => distributionPointers(v, at + pointer([k])));
+  return [];
+}
+
 /** The searched parameters of `value` (a schedule entry), named under `at`, or their issues. */
 export function searchSpaceOf(value: unknown, at: string): { parameters: SearchParameter[]; issues: Issue[] } {
   const parameters: SearchParameter[] = [];
