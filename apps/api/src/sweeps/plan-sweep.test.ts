@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { planSweep } from './plan-sweep.ts';
 
 const task = { dataset: 'spirals', model: { type: 'mlp', hidden: [8] }, epochs: 3, batchSize: 32, optimizer: { type: 'SGD', lr: 0.1 } } as CreateSweepBody['task'];
-const body = (patch: object): CreateSweepBody => ({ name: 's', task, schedules: [{ type: 'StepLR', step_size: 1 }], ...patch }) as CreateSweepBody;
+const body = (patch: object): CreateSweepBody => ({ name: 's', task, schedules: [{ type: 'StepLR', step_size: 1 }], ...patch }) as unknown as CreateSweepBody;
 const plan = (b: CreateSweepBody, max = 10_000) => {
   const out = planSweep(b, max);
   if ('issues' in out) throw new Error(JSON.stringify(out.issues));
