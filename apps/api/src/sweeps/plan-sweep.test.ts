@@ -100,3 +100,13 @@ describe('planSweep: bad search input names the field', () => {
     expect(issues.find((i) => i.path === path), JSON.stringify(issues)).toMatchObject({ message: expect.stringMatching(message) });
   });
 });
+
+describe('examples/search-sobol.json', () => {
+  it('plans: 3 entries x 8 Sobol draws (schedule and lr together) x 2 seeds', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const example = JSON.parse(await readFile(new URL('../../../../examples/search-sobol.json', import.meta.url), 'utf8')) as CreateSweepBody;
+    const trials = plan(example);
+    expect(trials).toHaveLength(3 * 8 * 2);
+    expect(trials.every((t) => typeof t.schedule.lr === 'number')).toBe(true);
+  });
+});
