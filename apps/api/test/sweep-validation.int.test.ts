@@ -31,6 +31,12 @@ const cases: Array<[string, object, string, RegExp?]> = [
   ['OneCycleLR shorter than training', withSchedules([{ type: 'OneCycleLR', max_lr: 0.1, total_steps: 10 }]), '/schedules/0', /total steps|Tried to step/i],
   ['code in lr_lambda', withSchedules([{ type: 'LambdaLR', lr_lambda: "__import__('os').system('id')" }]), '/schedules/0/lr_lambda'],
   ['plateau mode against the objective', withSchedules([{ type: 'ReduceLROnPlateau' }], { objective: { metric: 'val_acc', mode: 'max' } }), '/schedules/0/mode', /max/],
+  ['count with a grid', withSchedules([{ type: 'StepLR', step_size: 1 }], { search: { method: 'grid', count: 5 } }), '/search/count', /random.*sobol/],
+  ['a distribution under a grid', withSchedules([{ type: 'ExponentialLR', gamma: { distribution: 'uniform', min: 0.5, max: 0.9 } }]), '/schedules/0/gamma', /not enumerated/],
+  ['min > max', withSchedules([{ type: 'ExponentialLR', gamma: { distribution: 'uniform', min: 0.9, max: 0.5 } }], { search: { method: 'random', count: 2 } }), '/schedules/0/gamma/min', /greater than max/],
+  ['a non-positive log bound', withTask({ optimizer: { type: 'SGD', lr: { distribution: 'log_uniform_values', min: 0, max: 1 } } }), '/task/optimizer/lr/min', /positive/],
+  ['an unknown search method', withSchedules([{ type: 'StepLR', step_size: 1 }], { search: { method: 'bayes', count: 5 } }), '/search/method'],
+  ['a random search over the trial limit', withSchedules([{ type: 'ExponentialLR', gamma: { distribution: 'uniform', min: 0.5, max: 0.9 } }], { search: { method: 'sobol', count: 200 }, seeds: 100 }), '/search/count', /20000 trials/],
   ['grid over the trial limit', withSchedules([{ type: 'StepLR', step_size: { values: Array.from({ length: 200 }, (_, i) => i + 1) } }], { seeds: 100 }), '/schedules', /20000 trials/],
 ];
 

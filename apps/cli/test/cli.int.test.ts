@@ -250,6 +250,26 @@ describe('lrsweep against a running API', () => {
   });
 });
 
+describe('lrsweep submit of a search', () => {
+  it('submits a random search file: count configurations x seeds, each trial with its drawn values and lr', async () => {
+    const file = join(dir, 'random.yaml');
+    await writeFile(
+      file,
+      sweepYaml
+        .replace('name: cli-spirals', 'name: cli-random')
+        .replace('lr: 0.1,', 'lr: {distribution: log_uniform_values, min: 0.01, max: 0.5},')
+        .replace(/schedules:[\s\S]*seeds: 2/, 'schedules:\n  - {type: StepLR, step_size: {distribution: int_uniform, min: 1, max: 3}, gamma: {distribution: uniform, min: 0.1, max: 0.9}}\nsearch: {method: random, count: 3, seed: 11}\nseeds: 2'),
+    );
+    const submitted = json<{ id: string; trials: number }>(await cli(['submit', file, '--json']));
+    expect(submitted.trials).toBe(6);
+    const [status, trials] = await Promise.all([cli(['status', submitted.id]), cli(['trials', submitted.id])]);
+    expect(status.stdout).toMatch(/^search +random, 3 per schedule entry, seed 11$/m);
+    expect(status.stdout).toMatch(/lr=\{.*"distribution":"log_uniform_values"/);
+    expect(trials.stdout.match(/StepLR\(step_size=\d, gamma=[\d.]+\) at lr=0\.\d+/g)).toHaveLength(6);
+    await cli(['cancel', submitted.id]);
+  });
+});
+
 describe('lrsweep errors', () => {
   it('names each bad field of an invalid sweep file and exits 2', async () => {
     const badSchedule = join(dir, 'bad-schedule.yaml');

@@ -13,9 +13,10 @@ export function num(x, digits = 4) {
 /** `StepLR(step_size=2, gamma=0.5)`, as in a PyTorch script. */
 export function scheduleLabel(schedule) {
   if (!schedule || typeof schedule !== 'object') return String(schedule);
-  const { type, ...params } = schedule;
+  // `lr` is no scheduler's parameter: a sweep that searches optimizer.lr keeps each trial's there.
+  const { type, lr, ...params } = schedule;
   const args = Object.entries(params).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : v}`);
-  return `${type}(${args.join(', ')})`;
+  return `${type}(${args.join(', ')})${lr === undefined ? '' : ` at lr=${lr}`}`;
 }
 
 export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f'];

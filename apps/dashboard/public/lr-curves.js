@@ -9,12 +9,16 @@ import { stepsPerEpoch } from './format.js';
  */
 export async function lrCurves(schedules, task) {
   const spe = stepsPerEpoch(task);
-  const optimizer = task?.optimizer;
-  return inBatches(schedules, 4, async (schedule) => {
+  return inBatches(schedules, 4, async (stored) => {
+    // A sweep that searches optimizer.lr keeps each configuration's lr in its schedule (`lr`);
+    // the task's lr is then an axis or a distribution, not a number.
+    const { lr: trialLr, ...schedule } = stored;
+    const base = typeof trialLr === 'number' ? trialLr : typeof task?.optimizer?.lr === 'number' ? task.optimizer.lr : 0.1;
+    const optimizer = task?.optimizer ? { ...task.optimizer, lr: base } : undefined;
     try {
       const { lr, interval } = await api('/v1/schedules/preview', {
         method: 'POST',
-        body: { schedule, lr: optimizer?.lr ?? 0.1, epochs: task?.epochs ?? 10, stepsPerEpoch: spe, ...(optimizer ? { optimizer } : {}) },
+        body: { schedule, lr: base, epochs: task?.epochs ?? 10, stepsPerEpoch: spe, ...(optimizer ? { optimizer } : {}) },
       });
       const per = interval === 'step' ? spe : 1;
       return { x: lr.map((_, k) => k / per), y: lr, error: null };

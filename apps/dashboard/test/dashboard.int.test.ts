@@ -175,6 +175,28 @@ describe.skipIf(!hasChromium)('the dashboard', () => {
     await stack.app.inject({ method: 'POST', url: `/v1/sweeps/${id}/cancel` });
   });
 
+  it("draws a random search's configurations, each at its own lr", async () => {
+    const random = {
+      ...sweepBody,
+      name: 'dashboard-random',
+      task: { ...sweepBody.task, optimizer: { type: 'SGD', lr: { distribution: 'log_uniform_values', min: 0.01, max: 0.5 } } },
+      schedules: [{ type: 'StepLR', step_size: { distribution: 'int_uniform', min: 2, max: 6 }, gamma: 0.5 }],
+      search: { method: 'random', count: 3, seed: 1 },
+      seeds: 1,
+    };
+    const res = await stack.app.inject({ method: 'POST', url: '/v1/sweeps', payload: random });
+    expect(res.statusCode, res.body).toBe(201);
+    const id: string = res.json().id;
+    await page.goto(`${base}/#/sweeps/${id}`);
+    await page.waitForFunction(() => Number((document.querySelector('#lr-chart') as HTMLElement | null)?.dataset.points) > 0);
+    const lr = await chart('lr-chart');
+    expect(lr.series).toBe(3);
+    expect(lr.points).toBe(3 * EPOCHS);
+    expect(new Set(lr.legend.filter((l) => / at lr=0\.\d+/.test(l))).size).toBe(3);
+    expect(jsErrors()).toEqual([]);
+    await stack.app.inject({ method: 'POST', url: `/v1/sweeps/${id}/cancel` });
+  });
+
   it('fits a phone screen without sideways scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${base}/#/sweeps/${sweepId}`);

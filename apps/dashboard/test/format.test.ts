@@ -34,6 +34,8 @@ describe('dashboard helpers', () => {
 
   it('writes schedules as a PyTorch call', () => {
     expect(scheduleLabel({ type: 'StepLR', step_size: 2, gamma: 0.5 })).toBe('StepLR(step_size=2, gamma=0.5)');
+    // A searched lr, carried in the trial's schedule, is said apart from the scheduler's arguments.
+    expect(scheduleLabel({ type: 'StepLR', step_size: 2, gamma: 0.5, lr: 0.01 })).toBe('StepLR(step_size=2, gamma=0.5) at lr=0.01');
   });
 
   describe('the leaderboard', () => {

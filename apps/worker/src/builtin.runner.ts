@@ -1,30 +1,35 @@
 import type { Config } from '@lrsweep/config';
-import type { CreateSweepBody, Metric } from '@lrsweep/contracts';
+import { trialTask, type CreateSweepBody, type Metric } from '@lrsweep/contracts';
 import { selectBackend, train, type Checkpoint, type ScheduleSpec, type TrainTask } from '@lrsweep/trainer';
 import type { RunOutcome, TrialRunner } from './trial-runner.ts';
 
 /**
  * The built-in trainer as a runner: the trials of one sweep share a task, so they go to the
  * trainer in one `train` call (packed together once the trainer packs); trials of several
- * sweeps train side by side, one call per sweep.
+ * sweeps train side by side, one call per sweep. A sweep that searches optimizer.lr gives each
+ * trial its own lr (trialTask), so its trials share a call only with those of the same lr.
  */
 export function createBuiltinRunner(backend: { name: string }, config: Pick<Readonly<Config>, 'noopEpochMs'>): TrialRunner {
   return {
     backend: backend.name,
     async run(trials, io) {
       const outcomes: RunOutcome[] = new Array(trials.length);
-      const bySweep = new Map<string, number[]>();
-      trials.forEach((t, i) => bySweep.set(t.claimed.sweepId, [...(bySweep.get(t.claimed.sweepId) ?? []), i]));
+      const prepared = trials.map(({ claimed }) => trialTask((claimed.sweep.spec as unknown as CreateSweepBody).task, claimed.schedule as Record<string, unknown>));
+      const groups = new Map<string, number[]>();
+      trials.forEach((t, i) => {
+        const key = `${t.claimed.sweepId} ${prepared[i]!.task.optimizer.lr}`;
+        groups.set(key, [...(groups.get(key) ?? []), i]);
+      });
       await Promise.all(
-        [...bySweep.values()].map(async (group) => {
+        [...groups.values()].map(async (group) => {
           const sweep = trials[group[0]!]!.claimed.sweep;
           const results = await train({
-            task: (sweep.spec as unknown as CreateSweepBody).task as TrainTask,
+            task: prepared[group[0]!]!.task as TrainTask,
             trials: group.map((i) => {
               const { claimed, log } = trials[i]!;
               const resume = (claimed.checkpoint ?? undefined) as Checkpoint | undefined;
               if (resume) log.info({ fromEpoch: resume.epoch + 1 }, 'resuming from checkpoint');
-              return { schedule: claimed.schedule as unknown as ScheduleSpec, seed: claimed.seed, resume };
+              return { schedule: prepared[i]!.schedule as unknown as ScheduleSpec, seed: claimed.seed, resume };
             }),
             objectiveMetric: sweep.objectiveMetric as Metric,
             checkpoint: true,

@@ -141,6 +141,7 @@ describe('a sweep trained by a script', () => {
       start('wrong-lr', sweep('fake', { mode: 'wrong-lr' }, { epochs: 4 }, [{ type: 'StepLR', step_size: 2, gamma: 0.5 }]));
       start('nan', sweep('fake', { mode: 'nan' }));
       start('cancel', sweep('fake', { mode: 'ok', epoch_seconds: 0.5 }, { epochs: 40 }));
+      start('searched-lr', sweep('fake', { mode: 'ok' }, { optimizer: { type: 'SGD', lr: { values: [0.2] } } }));
     });
 
     it('leaves a trainer\'s trials to the workers that declare it', async () => {
@@ -167,6 +168,13 @@ describe('a sweep trained by a script', () => {
       expect(notes?.outputTail).toContain('fake trainer: done');
       const board = (await stack.app.inject({ url: `/v1/sweeps/${await sweeps.ok!}/leaderboard` })).json();
       expect(board.entries).toHaveLength(1);
+    });
+
+    it("sends the script the trial's own lr when the sweep searches it, and checks the lrs against it", async () => {
+      const t = await finished(await sweeps['searched-lr']!);
+      expect(t.state, t.error ?? '').toBe('completed');
+      expect(t.epochs.map((e) => e.lr)).toEqual([0.2, 0.1, 0.05]);
+      expect(await getExternalTrialNotes(stack.db, t.id)).toMatchObject({ lrMismatch: null });
     });
 
     it('ignores whatever the script prints on stdout', async () => {

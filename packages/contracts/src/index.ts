@@ -2,6 +2,7 @@ import './formats.ts';
 export * from './datasets.ts';
 export * from './task.schema.ts';
 export * from './task-rules.ts';
+export * from './trial-task.ts';
 export * from './check-task.ts';
 export * from './sweep.schema.ts';
 export * from './sweep-growth.schema.ts';

@@ -1,10 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Objective, Task } from './task.schema.ts';
+import { Objective, SweepTask } from './task.schema.ts';
 
 /**
  * One entry of `schedules`: a PyTorch scheduler spec whose parameters may be grid axes
- * written `{"values": [...]}` (W&B's word). Parameters are checked by @lrsweep/schedules
- * after the grid is expanded, so every concrete schedule gets PyTorch's own validation.
+ * written `{"values": [...]}` (W&B's word) or, under random and Sobol search, distributions
+ * `{"distribution": "uniform", "min", "max"}`. Parameters are checked by @lrsweep/schedules
+ * after the grid is expanded (or the values drawn), so every concrete schedule gets PyTorch's
+ * own validation.
  */
 export const ScheduleEntry = Type.Object(
   { type: Type.String({ minLength: 1, maxLength: 64 }) },
@@ -33,11 +35,29 @@ export const RacingSeeds = Type.Object(
   { additionalProperties: false, description: 'seed racing: seeds 0..min-1 for all, then one more at a time for the schedules still tied with the best' },
 );
 
+export const SEARCH_METHODS = ['grid', 'random', 'sobol'] as const;
+
+/**
+ * How a sweep's configurations are chosen (W&B's `method`): every grid combination, or
+ * `count` configurations per schedule entry drawn at random or from a Sobol sequence, the
+ * same ones for the same `seed`. Whether `count` fits the method is checked at planning, to
+ * name the field.
+ */
+export const Search = Type.Object(
+  {
+    method: Type.Union(SEARCH_METHODS.map((m) => Type.Literal(m)), { default: 'grid' }),
+    count: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'configurations drawn per schedule entry (random, sobol)' })),
+    seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1, description: 'the draws\' seed; 0 when left out' })),
+  },
+  { additionalProperties: false },
+);
+
 export const CreateSweepBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
-    task: Task,
+    task: SweepTask,
     schedules: Type.Array(ScheduleEntry, { minItems: 1, maxItems: 1000 }),
+    search: Type.Optional(Search),
     seeds: Type.Optional(Type.Union([Seeds, RacingSeeds])),
     objective: Type.Optional(Objective),
   },
@@ -77,6 +97,8 @@ export const SweepList = Type.Object({ items: Type.Array(SweepSummary), total: T
 export type CreateSweepBody = Static<typeof CreateSweepBody>;
 export type RacingSeeds = Static<typeof RacingSeeds>;
 export type ScheduleEntry = Static<typeof ScheduleEntry>;
+export type Search = Static<typeof Search>;
+export type SearchMethod = (typeof SEARCH_METHODS)[number];
 export type SweepStatus = (typeof SWEEP_STATUSES)[number];
 export type TrialState = (typeof TRIAL_STATES)[number];
 export type SweepSummary = Static<typeof SweepSummary>;

@@ -73,7 +73,9 @@ export const sweepGrowthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // is held to the same checks; its seeds are placed below, against the sweep's.
       const spec = sweep.spec as CreateSweepBody;
       const objective = { metric: sweep.objectiveMetric, mode: sweep.objectiveMode } as CreateSweepBody['objective'];
-      const planned = planSweep({ ...spec, schedules, seeds: [0], objective }, app.config.maxTrials);
+      // A searched sweep's extension draws with the sweep's search; its entries' random streams
+      // start past the sweep's trial count, so they draw afresh rather than repeat the first draws.
+      const planned = planSweep({ ...spec, schedules, seeds: [0], objective }, app.config.maxTrials, sweep.trials.total);
       if ('issues' in planned) throw invalid(planned.issues);
       const configurations = planned.plan.trials.map(({ schedule, scheduleKey, path, source }) => ({ schedule: schedule as Prisma.InputJsonValue, scheduleKey, path, source }));
       const newSeeds = seeds === undefined ? [] : seedList(seeds);

@@ -1,15 +1,15 @@
-import { isExternalTask, MAX_SEEDS, stepsPerEpoch as stepsPerEpochOf, taskRuleIssues, type CreateSweepBody, type Issue, type Objective } from '@lrsweep/contracts';
+import { isExternalTask, MAX_SEEDS, stepsPerEpoch as stepsPerEpochOf, taskRuleIssues, TRIAL_LR_KEY, type CreateSweepBody, type Issue, type Objective } from '@lrsweep/contracts';
 import {
   createScheduler,
-  expandEntry,
-  gridOf,
   naturalInterval,
   scheduleKey as keyOf,
   validateSchedule,
   ScheduleError,
   ScheduleStepError,
+  type OptimizerSpec,
   type ScheduleSpec,
 } from '@lrsweep/schedules';
+import { configurationsOf, searchOf, type Configuration } from './search-plan.ts';
 
 export interface PlannedTrial {
   index: number;
@@ -19,7 +19,10 @@ export interface PlannedTrial {
   seed: number;
   /** The request's schedule entry it comes from, e.g. `/schedules/1`. */
   path: string;
-  /** The same with the grid values chosen, e.g. `/schedules/1 (grid values /schedules/1/gamma/values/0)`. */
+  /**
+   * The same with the values chosen, e.g. `/schedules/1 (grid values /schedules/1/gamma/values/0)`
+   * or `/schedules/1 (drawn /schedules/1/gamma = 0.31)`.
+   */
   source: string;
 }
 
@@ -70,11 +73,11 @@ const MAX_SCHEDULE_JSON_BYTES = 4096;
  * PyTorch would raise mid-training (OneCycleLR stepped past total_steps) are refused at submit
  * time instead of failing every trial an hour later.
  */
-function dryRun(schedule: ScheduleSpec, body: CreateSweepBody, budget: { steps: number }): string | null {
+function dryRun(schedule: ScheduleSpec, optimizer: OptimizerSpec, body: CreateSweepBody, budget: { steps: number }): string | null {
   // A script's loader length is known only when the sweep states it (task.stepsPerEpoch).
-  const stepsPerEpoch = stepsPerEpochOf(body.task);
+  const stepsPerEpoch = stepsPerEpochOf(body.task as never);
   try {
-    const scheduler = createScheduler(schedule, body.task.optimizer);
+    const scheduler = createScheduler(schedule, optimizer);
     if (scheduler.interval === 'step' && stepsPerEpoch === undefined) return null;
     const steps = scheduler.interval === 'step' ? body.task.epochs * stepsPerEpoch! : body.task.epochs;
     if (steps > budget.steps) return null;
@@ -103,64 +106,77 @@ function plateauMismatch(schedule: Record<string, unknown>, objective: Objective
 /**
  * Expands a validated request body into trials, or returns every problem found, each named by
  * JSON pointer. The trial count is checked before anything is materialised, so an enormous
- * grid costs nothing.
+ * grid costs nothing. `streamOffset` numbers the schedule entries' random streams from there,
+ * so an extension's entries draw afresh rather than repeat the sweep's first draws.
  */
-export function planSweep(body: CreateSweepBody, maxTrials: number): { plan: SweepPlan } | { issues: Issue[] } {
+export function planSweep(body: CreateSweepBody, maxTrials: number, streamOffset = 0): { plan: SweepPlan } | { issues: Issue[] } {
   const objective = body.objective ?? DEFAULT_OBJECTIVE;
   const seeds = seedList(body.seeds);
   // What the schema cannot say about a built-in task (a CNN deeper than its images allow): the
   // trainer checks the same rules, so a task it would refuse is refused here instead.
-  const issues: Issue[] = isExternalTask(body.task) ? [] : taskRuleIssues(body.task).map((i) => ({ path: `/task${i.path}`, message: i.message }));
-  const grids = body.schedules.map((entry, i) => {
-    const { grid, issues: gridIssues } = gridOf(entry, `/schedules/${i}`);
-    issues.push(...gridIssues);
-    return grid;
-  });
-  const configurations = grids.reduce((n, g) => n + g.size, 0);
+  const issues: Issue[] = isExternalTask(body.task) ? [] : taskRuleIssues(body.task as never).map((i) => ({ path: `/task${i.path}`, message: i.message }));
+  const search = searchOf(body, streamOffset);
+  issues.push(...search.issues);
+  const configurations = search.configurationCount;
   const total = configurations * seeds.length;
   if (total > maxTrials) {
-    return { issues: [{ path: '/schedules', message: `the grid expands to ${total} trials (schedules x axes x seeds); the limit is ${maxTrials}` }] };
+    const how = search.method === 'grid' ? 'the grid expands to' : `${search.method} search draws`;
+    return { issues: [{ path: search.method === 'grid' ? '/schedules' : '/search/count', message: `${how} ${total} trials (schedules x configurations x seeds); the limit is ${maxTrials}` }] };
   }
   const race = raceIssues(body.seeds, configurations, maxTrials);
   if (race.length > 0) return { issues: race };
   if (issues.length > 0) return { issues };
 
   const trials: PlannedTrial[] = [];
-  // Canonical key -> where it was first met: a grid that reaches one configuration twice is refused.
+  // Canonical key -> where it was first met: a grid that reaches one configuration twice is
+  // refused; a draw that repeats one is drawn again (configurationsOf asks through `isNew`).
   const checked = new Map<string, string>();
   const seen = new Set<string>();
   const budget = { steps: DRY_RUN_STEP_BUDGET };
+  const storedOf = ({ schedule, lr }: Configuration) => (lr === undefined ? schedule : { ...schedule, [TRIAL_LR_KEY]: lr });
+  const isNew = (c: Configuration) => !checked.has(keyOf(storedOf(c) as ScheduleSpec));
   body.schedules.forEach((entry, i) => {
     const at = `/schedules/${i}`;
-    for (const { schedule, choices } of expandEntry(entry, grids[i]!, at)) {
-      const scheduleKey = keyOf(schedule as ScheduleSpec);
-      const where = choices.length ? ` (grid values ${choices.join(', ')})` : '';
+    for (const configuration of configurationsOf(search, i, isNew)) {
+      if ('issue' in configuration) {
+        issues.push(configuration.issue);
+        break;
+      }
+      const { schedule, choices, lr } = configuration;
+      const stored = storedOf(configuration);
+      const scheduleKey = keyOf(stored as ScheduleSpec);
+      const where = choices.length ? ` (${search.method === 'grid' ? 'grid values' : 'drawn'} ${choices.join(', ')})` : '';
       const source = at + where;
       const first = checked.get(scheduleKey);
       if (first !== undefined) {
         issues.push({ path: at, message: `${source} is the same configuration as ${first} once PyTorch's defaults are filled in; each configuration may appear once` });
       } else {
         checked.set(scheduleKey, source);
+        const optimizer = { ...body.task.optimizer, lr: lr ?? body.task.optimizer.lr } as OptimizerSpec;
         const bytes = Buffer.byteLength(scheduleKey);
         const found: Issue[] =
           bytes > MAX_SCHEDULE_JSON_BYTES
             ? [{ path: '', message: `the schedule is ${bytes} bytes as JSON; the limit is ${MAX_SCHEDULE_JSON_BYTES}` }]
-            : validateSchedule(schedule, body.task.optimizer);
+            : TRIAL_LR_KEY in schedule
+              ? [{ path: `/${TRIAL_LR_KEY}`, message: `the base lr is the optimizer's: search it at /task/optimizer/${TRIAL_LR_KEY}` }]
+              : validateSchedule(schedule, optimizer);
         const mismatch = plateauMismatch(schedule, objective);
         if (mismatch) found.push(mismatch);
         if (found.length === 0) {
-          const failure = dryRun(schedule as ScheduleSpec, body, budget);
+          const failure = dryRun(schedule as ScheduleSpec, optimizer, body, budget);
           if (failure) found.push({ path: '', message: failure });
         }
         for (const issue of found) {
           const message = issue.message + where;
-          if (!seen.has(at + issue.path + message)) {
-            seen.add(at + issue.path + message);
+          // Drawn values differ from one configuration to the next: one issue per field is enough.
+          const once = search.method === 'grid' ? at + issue.path + message : at + issue.path;
+          if (!seen.has(once)) {
+            seen.add(once);
             issues.push({ path: at + issue.path, message });
           }
         }
       }
-      for (const seed of seeds) trials.push({ index: trials.length, schedule, scheduleKey, seed, path: at, source });
+      for (const seed of seeds) trials.push({ index: trials.length, schedule: stored, scheduleKey, seed, path: at, source });
     }
   });
   return issues.length > 0 ? { issues } : { plan: { objective, trials } };

@@ -67,7 +67,10 @@ export function sweepFields(s: SweepDetail, p: Palette): string {
   const counts = (['completed', 'running', 'queued', 'failed', 'diverged', 'cancelled'] as const).filter((k) => t[k] > 0).map((k) => `${t[k]} ${k}`);
   const took = s.startedAt ? formatDuration(((s.finishedAt ? Date.parse(s.finishedAt) : Date.now()) - Date.parse(s.startedAt)) / 1000) : null;
   // Read loosely: task kinds grow (built-in datasets, users' own trainers) and this is display only.
-  const task = s.spec.task as { dataset?: string; trainer?: string; epochs: number; optimizer: { type: string; lr: number } };
+  const task = s.spec.task as { dataset?: string; trainer?: string; epochs: number; optimizer: { type: string; lr: unknown } };
+  // A searched lr is an axis or a distribution; each trial shows the lr it drew.
+  const lr = typeof task.optimizer.lr === 'number' ? task.optimizer.lr : JSON.stringify(task.optimizer.lr);
+  const search = s.spec.search && s.spec.search.method !== 'grid' ? s.spec.search : undefined;
   const fields: [string, string][] = [
     ['id', s.id],
     ['name', p.bold(s.name)],
@@ -76,7 +79,8 @@ export function sweepFields(s: SweepDetail, p: Palette): string {
     ['progress', `${progressBar(s.progress, 24)} ${percent(s.progress)}`],
     ...raceField(s),
     ['objective', `${s.objective.metric} (${s.objective.mode})`],
-    ['task', `${task.dataset ?? `trainer ${task.trainer}`}, ${task.epochs} epochs, ${task.optimizer.type} lr=${task.optimizer.lr}`],
+    ['task', `${task.dataset ?? `trainer ${task.trainer}`}, ${task.epochs} epochs, ${task.optimizer.type} lr=${lr}`],
+    ...(search ? [['search', `${search.method}, ${search.count} per schedule entry, seed ${search.seed ?? 0}`] as [string, string]] : []),
     ['created', formatTime(s.createdAt)],
     ['started', formatTime(s.startedAt)],
     ['finished', s.finishedAt ? `${formatTime(s.finishedAt)} (took ${took})` : took ? `- (running for ${took})` : '-'],

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { isExternalTask, type CreateSweepBody, type EpochRow, type ExternalTask, type Metric } from '@lrsweep/contracts';
+import { isExternalTask, trialTask, type CreateSweepBody, type EpochRow, type ExternalTask, type Metric } from '@lrsweep/contracts';
 import { LrCheck, naturalInterval, tabulateExpressions, type ScheduleSpec } from '@lrsweep/trainer';
 import type { RunnerIO, RunnerTrial, RunOutcome, StopReason, TrialRunner } from '../trial-runner.ts';
 import type { TrainerConfig, WorkerConfig } from '../worker-config.ts';
@@ -54,14 +54,16 @@ async function runScript(
   { trainer, worker, gpu, dir }: { trainer: TrainerConfig; worker: WorkerConfig; gpu: number | undefined; dir: string },
 ): Promise<RunOutcome> {
   const { claimed, log } = t;
-  const task = (claimed.sweep.spec as unknown as CreateSweepBody).task as ExternalTask;
+  // The sweep's task with this trial's lr, when the sweep searches it; the schedule without it.
+  const prepared = trialTask((claimed.sweep.spec as unknown as CreateSweepBody).task, claimed.schedule as Record<string, unknown>);
+  const task = prepared.task as ExternalTask;
   const objective = claimed.sweep.objectiveMetric as Metric;
   await mkdir(dir, { recursive: true });
   const saved = claimed.checkpoint as unknown as ExternalCheckpoint | null;
   const resume = saved?.format === 'external' && existsSync(saved.path) ? saved : null;
   if (resume) log.info({ fromEpoch: resume.epoch + 1 }, 'resuming from checkpoint');
 
-  const schedule = claimed.schedule as unknown as ScheduleSpec;
+  const schedule = prepared.schedule as unknown as ScheduleSpec;
   let stepsPerEpoch = task.stepsPerEpoch;
   const lrCheck = new LrCheck(schedule, task.optimizer, task.epochs);
   // A resumed trial's expected lrs replay the epochs before the resume (a ReduceLROnPlateau's depend on their metrics).

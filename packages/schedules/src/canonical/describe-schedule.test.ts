@@ -4,6 +4,8 @@ import { describeSchedule } from './describe-schedule.ts';
 describe('describeSchedule', () => {
   it('writes parameters in the order of the PyTorch signature, whatever the key order', () => {
     expect(describeSchedule({ gamma: 0.5, step_size: 2, type: 'StepLR' })).toBe('StepLR(step_size=2, gamma=0.5)');
+    // A searched lr, carried in the trial's schedule, is said apart from the scheduler's arguments.
+    expect(describeSchedule({ gamma: 0.5, step_size: 2, type: 'StepLR', lr: 0.01, interval: 'epoch' })).toBe('StepLR(step_size=2, gamma=0.5) per epoch at lr=0.01');
     expect(describeSchedule({ type: 'ReduceLROnPlateau', patience: 0, factor: 0.5 })).toBe('ReduceLROnPlateau(factor=0.5, patience=0)');
   });
 

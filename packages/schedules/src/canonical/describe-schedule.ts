@@ -1,9 +1,11 @@
 /** `StepLR(step_size=2, gamma=0.5)`: a schedule as a PyTorch user would write it. */
 export function describeSchedule(schedule: Record<string, unknown>): string {
-  const { type, interval, ...params } = schedule;
+  // `lr` is no scheduler's parameter: a sweep that searches optimizer.lr stores each trial's there.
+  const { type, interval, lr, ...params } = schedule;
   const args = orderLikePyTorch(String(type), Object.keys(params)).map((k) => `${k}=${formatValue(params[k])}`);
   const call = `${String(type)}(${args.join(', ')})`;
-  return interval ? `${call} per ${String(interval)}` : call;
+  const stepped = interval ? `${call} per ${String(interval)}` : call;
+  return lr === undefined ? stepped : `${stepped} at lr=${formatValue(lr)}`;
 }
 
 /**

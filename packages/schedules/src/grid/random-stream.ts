@@ -1,0 +1,14 @@
+/**
+ * A small seeded generator (mulberry32) for random search: the same seed gives the same draws
+ * on every machine and Node version, which Math.random does not.
+ */
+export function randomStream(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
