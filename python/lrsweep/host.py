@@ -71,8 +71,12 @@ class Host:
             code = 0
         except SystemExit as exit:
             code = _exit_code(exit.code)
-        except BaseException:  # noqa: BLE001 - the trial's failure, never the process's
-            traceback.print_exc()
+        except BaseException as error:  # noqa: BLE001 - the trial's failure, never the process's
+            # From the script's frame down, as a fresh process prints it (no host or runpy frames).
+            tb = error.__traceback__
+            while tb is not None and tb.tb_frame.f_code.co_filename != self.script:
+                tb = tb.tb_next
+            traceback.print_exception(type(error), error, tb or error.__traceback__)
             code = 1
         finally:
             sys.stdout.flush()

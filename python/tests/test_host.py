@@ -68,6 +68,7 @@ class WarmProcess(unittest.TestCase):
         code, out, err = host.finish()
         self.assertEqual(codes, [1, 4, 0, 0])
         self.assertIn("RuntimeError: boom in the trial", err)
+        self.assertNotIn("runpy", err)  # the traceback starts at the script, as a fresh process's
         self.assertEqual(code, 0)
 
     def test_a_crash_ends_the_process(self):

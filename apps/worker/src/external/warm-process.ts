@@ -19,6 +19,8 @@ export class WarmProcess {
   private readonly child: ChildProcess;
   private readonly channel: Duplex;
   private current: WarmRun | null = null;
+  /** Whose output the pipes carry: the running trial, or the one that just ended until the next starts (its last lines may trail its done). */
+  private output: WarmRun | null = null;
   private exitCode: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   /** Resolves once the process has exited and its output is in. */
   readonly gone: Promise<void>;
@@ -36,8 +38,8 @@ export class WarmProcess {
     });
     this.channel = this.child.stdio[CHANNEL_FD] as Duplex;
     this.channel.on('error', () => {});
-    this.child.stdout!.on('data', (c: Buffer) => this.current?.stdout.push(c));
-    this.child.stderr!.on('data', (c: Buffer) => this.current?.stderr.push(c));
+    this.child.stdout!.on('data', (c: Buffer) => this.output?.stdout.push(c));
+    this.child.stderr!.on('data', (c: Buffer) => this.output?.stderr.push(c));
     const lines = createInterface({ input: this.channel, crlfDelay: Infinity });
     lines.on('line', (line) => this.onLine(line));
     const closed = (s: NodeJS.ReadableStream | null) => new Promise<void>((r) => (s ? s.once('close', () => r()) : r()));
@@ -48,7 +50,7 @@ export class WarmProcess {
         resolve();
       });
       this.child.once('error', (err) => {
-        this.current?.stderr.push(`lrsweep: could not start ${program}: ${err.message}\n`);
+        this.output?.stderr.push(`lrsweep: could not start ${program}: ${err.message}\n`);
         this.exitCode = { code: 127, signal: null };
         resolve();
       });
@@ -71,6 +73,7 @@ export class WarmProcess {
     this.trials += 1;
     const run = new WarmRun(this, onMessage);
     this.current = run;
+    this.output = run;
     return run;
   }
 
