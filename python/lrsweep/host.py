@@ -53,7 +53,7 @@ class Host:
         self.trials.put(spec)
 
     def request_stop(self):
-        """The worker's stop (channel or SIGTERM) for the running trial; between trials it is stale."""
+        """The worker's stop (from the channel) for the running trial; between trials it is stale."""
         with self._lock:
             if not self._handed:
                 return
@@ -123,8 +123,11 @@ _host = None
 
 
 def _on_sigterm(*_):
-    if _host is not None:
-        _host.request_stop()
+    # The worker's SIGTERM always comes with a stop on the channel, which arrives in order with
+    # the trials, so it is for the right one. A signal cannot say which trial it was meant for:
+    # one that lands just after its trial ended would stop the next. So the process stays, and
+    # the channel decides (what the trial started in the process group still gets the signal).
+    pass
 
 
 def main(argv):
@@ -141,7 +144,7 @@ def main(argv):
             os._exit(75)
 
     trial_module._host = _host
-    signal.signal(signal.SIGTERM, _on_sigterm)  # between trials a stop is stale: the process stays
+    signal.signal(signal.SIGTERM, _on_sigterm)
     channel.listen(_host.hand_over, worker_gone)
     while True:
         spec = _host.trials.get()

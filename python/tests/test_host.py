@@ -96,14 +96,18 @@ class WarmProcess(unittest.TestCase):
         self.assertEqual((report["train_loss"], code), (1.0, 0))
         host.proc.send_signal(signal.SIGTERM)  # between trials: stale, the process stays
         host.send({"type": "stop", "reason": "cancel"})
-        host.send_trial(trial("by-sigterm"))
-        # The stale stops came first; this trial runs until its own SIGTERM.
+        host.send_trial(trial("after-stale-stops"))
         import time
 
+        # The stale stops came first, and a signal alone never stops a trial (it cannot say
+        # which one it was meant for): this one runs until its own stop on the channel.
         time.sleep(0.5)
         host.proc.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        host.send({"type": "stop", "reason": "cancel"})
         (report,), code = host_collect(host)
         self.assertEqual((report["train_loss"], code), (1.0, 0))
+        self.assertGreater(report["seconds"], 0.9)  # it was still running after the SIGTERM
         host.close_channel()
         self.assertEqual(host.finish()[0], 0)
 
