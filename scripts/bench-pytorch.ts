@@ -1,9 +1,11 @@
 // The 12-schedule x 3-seed MNIST sweep of examples/bench-mnist.json, trained by the PyTorch
 // example (trainer mnist-torch of lrsweep.config.yaml) through the running service with 2
-// workers; then plain PyTorch's loop of the same 36 trials in 2 processes, measured in the same
-// run on the same machine. `npm run bench` runs it; alone: npx tsx scripts/bench-pytorch.ts
+// workers, in warm processes (the default) and with `reuse: false` (one process per trial);
+// then plain PyTorch's loop of the same 36 trials in 2 processes, all measured in the same run
+// on the same machine. `npm run bench` runs it; alone: npx tsx scripts/bench-pytorch.ts
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expandEntry, gridOf } from '@lrsweep/schedules';
 import { median, root, trialTimings, waitForSweep, withBenchService } from './bench-service.ts';
@@ -16,8 +18,17 @@ const body = { ...bench, name: 'bench-pytorch-12x3', task };
 
 const line = (s: string) => process.stdout.write(s + '\n');
 
-async function serviceSweep() {
-  return withBenchService({ name: 'bench_torch', workers: WORKERS, env: { LRSWEEP_CONFIG: path.join(root, 'lrsweep.config.yaml') } }, async ({ api, databaseUrl }) => {
+/** lrsweep.config.yaml's mnist-torch with `reuse: false`: every trial starts python, imports torch and loads the data. */
+function freshConfig(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lrsweep-bench-'));
+  const file = path.join(dir, 'lrsweep.config.yaml');
+  const trainer = ['  mnist-torch:', `    command: ${JSON.stringify(path.join(root, 'examples/pytorch-mnist/train.py'))}`, `    interpreter: ${PYTHON}`, `    cwd: ${JSON.stringify(root)}`, '    env: {OMP_NUM_THREADS: "1"}', '    reuse: false'];
+  writeFileSync(file, ['trainers:', ...trainer, 'checkpointDir: checkpoints'].join('\n'));
+  return file;
+}
+
+async function serviceSweep(config: string) {
+  return withBenchService({ name: 'bench_torch', workers: WORKERS, env: { LRSWEEP_CONFIG: config } }, async ({ api, databaseUrl }) => {
     let created: { id?: string; trials?: number; error?: { message: string } } = {};
     // The workers advertise mnist-torch as they boot: until then the API answers 400.
     for (let i = 0; i < 100 && !created.id; i++) {
@@ -38,6 +49,8 @@ async function serviceSweep() {
       wallSeconds,
       medianTrialSeconds: median(trials.map((t) => t.wall)),
       medianTrainingSeconds: median(trials.map((t) => t.training)),
+      // What a trial costs beyond its epochs: starting (or handing over to) the process, imports, data, claims and writes.
+      medianOverheadSeconds: median(trials.map((t) => t.wall - t.training)),
       best: board.entries[0],
     };
   });
@@ -69,16 +82,22 @@ async function plainLoop() {
   return { trials: rows.length, wallSeconds: (Date.now() - started) / 1000, medianTrainingSeconds: median(rows.map((r) => r.seconds)), bestValLoss: Math.min(...rows.map((r) => r.val_loss)) };
 }
 
-line(`PyTorch sweep: examples/bench-mnist.json's 12 schedules x 3 seeds, task {trainer: mnist-torch, MLP 128, 10 epochs, batch 64}, ${WORKERS} workers`);
-const service = await serviceSweep();
+line(`PyTorch sweep: examples/bench-mnist.json's 12 schedules x 3 seeds, task {trainer: mnist-torch, MLP 128, 10 epochs, batch 64}, ${WORKERS} workers, warm processes`);
+const service = await serviceSweep(path.join(root, 'lrsweep.config.yaml'));
+line(`the same sweep with reuse: false (one process per trial)`);
+const fresh = await serviceSweep(freshConfig());
 line(`plain PyTorch: the same ${service.trials} trials, ${WORKERS} processes, no lrsweep`);
 const plain = await plainLoop();
-const cols = ['run', 'trials', 'wall s', 'trials/min', 'median train s/trial', 'median s/trial'];
+const cols = ['run', 'trials', 'wall s', 'trials/min', 'median train s/trial', 'median s/trial', 'median overhead s/trial'];
+const serviceRow = (name: string, r: typeof service) => [name, String(r.trials), r.wallSeconds.toFixed(1), ((r.trials / r.wallSeconds) * 60).toFixed(2), r.medianTrainingSeconds.toFixed(2), r.medianTrialSeconds.toFixed(2), r.medianOverheadSeconds.toFixed(2)];
 const table = [
-  ['lrsweep + mnist-torch', String(service.trials), service.wallSeconds.toFixed(1), ((service.trials / service.wallSeconds) * 60).toFixed(2), service.medianTrainingSeconds.toFixed(2), service.medianTrialSeconds.toFixed(2)],
-  ['plain PyTorch loop', String(plain.trials), plain.wallSeconds.toFixed(1), ((plain.trials / plain.wallSeconds) * 60).toFixed(2), plain.medianTrainingSeconds.toFixed(2), '-'],
+  serviceRow('lrsweep, warm processes', service),
+  serviceRow('lrsweep, reuse: false', fresh),
+  ['plain PyTorch loop', String(plain.trials), plain.wallSeconds.toFixed(1), ((plain.trials / plain.wallSeconds) * 60).toFixed(2), plain.medianTrainingSeconds.toFixed(2), '-', '-'],
 ];
 const widths = cols.map((c, i) => Math.max(c.length, ...table.map((t) => t[i]!.length)));
 for (const row of [cols, ...table]) line(row.map((c, i) => c.padStart(widths[i]!)).join('  '));
-line(`completed ${service.completed}/${service.trials}, lr mismatches ${service.mismatches}; service wall / plain wall = ${(service.wallSeconds / plain.wallSeconds).toFixed(2)}`);
+line(`completed ${service.completed}/${service.trials} (reuse: false ${fresh.completed}/${fresh.trials}), lr mismatches ${service.mismatches + fresh.mismatches}`);
+line(`service wall / plain wall = ${(service.wallSeconds / plain.wallSeconds).toFixed(2)} warm, ${(fresh.wallSeconds / plain.wallSeconds).toFixed(2)} with reuse: false (target: <= 1.15 warm)`);
+line(`per-trial overhead (wall - training, median): ${service.medianOverheadSeconds.toFixed(2)} s warm, ${fresh.medianOverheadSeconds.toFixed(2)} s with reuse: false`);
 if (service.best) line(`best schedule: ${JSON.stringify(service.best.schedule)} val_loss ${service.best.mean.toFixed(4)} (plain loop's best val_loss ${plain.bestValLoss.toFixed(4)})`);

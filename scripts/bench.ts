@@ -3,7 +3,8 @@
 //  2. the training backends side by side (packages/trainer)
 //  3. examples/bench-mnist.json (12 schedules x 3 seeds, MNIST MLP, 10 epochs, batch 64) through
 //     the running service (`lrsweep serve`, 2 workers), once per backend in --backends
-//  4. the PyTorch trainer sweep and plain PyTorch's loop, when scripts/bench-pytorch.ts exists
+//  4. the PyTorch trainer sweep (warm processes, then reuse: false, each with its per-trial
+//     overhead) and plain PyTorch's loop, when scripts/bench-pytorch.ts exists
 // Options: --backends wasm,blas (default: the workers' own choice), --skip micro,service,pytorch
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';

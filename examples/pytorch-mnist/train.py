@@ -3,7 +3,8 @@ under whatever schedule the sweep hands over. Run it by hand to debug:
 
     PYTHONPATH=python /usr/bin/python3 examples/pytorch-mnist/train.py
 
-or let lrsweep workers run it once per trial (trainer `mnist-torch` in lrsweep.config.yaml).
+or let lrsweep workers run it once per trial (trainer `mnist-torch` in lrsweep.config.yaml), in
+warm processes that keep torch imported and the data loaded between trials.
 trial.args: hidden (int or list of widths), batch_size, per_digit (use only the first N
 samples of each digit, for quick runs).
 """
@@ -28,7 +29,9 @@ trial = lrsweep.init(
     }
 )
 args = trial.args
-(x_train, y_train), (x_val, y_val) = load_mnist(args.get("per_digit"))
+# Loaded once per warm process: the worker's next trial in this process gets the same tensors
+# (they are only indexed, never changed in place). Run by hand, it simply loads them.
+(x_train, y_train), (x_val, y_val) = lrsweep.cache(("mnist", args.get("per_digit")), lambda: load_mnist(args.get("per_digit")))
 
 hidden = args["hidden"] if isinstance(args["hidden"], list) else [args["hidden"]]
 layers, width = [], x_train.shape[1]

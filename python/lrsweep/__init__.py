@@ -17,9 +17,12 @@ Standard library only; torch is imported when the script asks for a scheduler, o
 checkpoint. Under a worker the trial arrives on a private channel (file descriptor
 LRSWEEP_FD), so the script's own prints never mix with reports. Without a worker,
 `lrsweep.init(defaults={...})` describes the trial, so the same script runs by hand.
+A worker may run the script many times in one warm process (lrsweep.host);
+`lrsweep.cache(key, build)` keeps what is expensive to build for the next trial.
 """
 
+from .cache import cache
 from .trial import Trial, init
 
-__all__ = ["Trial", "init"]
+__all__ = ["Trial", "cache", "init"]
 __version__ = "0.1.0"

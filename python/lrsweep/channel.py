@@ -34,7 +34,12 @@ class Channel:
         threading.Thread(target=self._listen, name="lrsweep-channel", daemon=True).start()
         return message["trial"]
 
-    def _listen(self):
+    def listen(self, on_trial, worker_gone):
+        """A warm process (lrsweep.host): `on_trial(spec)` for every trial the worker hands over,
+        in order with its stops; `worker_gone()`, then `on_trial(None)`, once it closes the channel."""
+        threading.Thread(target=self._listen, args=(on_trial, worker_gone), name="lrsweep-channel", daemon=True).start()
+
+    def _listen(self, on_trial=None, worker_gone=None):
         for line in self._reader:
             try:
                 message = json.loads(line)
@@ -42,6 +47,12 @@ class Channel:
                 continue
             if message.get("type") == "stop":
                 self._on_stop()
+            elif message.get("type") == "init" and on_trial is not None:
+                on_trial(message["trial"])
+        if worker_gone is not None:
+            worker_gone()
+            on_trial(None)
+            return
         # The worker is gone (killed, or its host rebooted): nobody records this run any more,
         # and a retry will resume it elsewhere from the last checkpoint.
         os._exit(75)

@@ -25,8 +25,16 @@ _DEFAULTS = {
 }
 
 
+# Set by lrsweep.host while a warm process runs the script: the trial comes from there.
+_host = None
+
+
 def init(defaults=None):
     """The trial the worker handed over; run by hand (no worker), `defaults` describes it."""
+    if _host is not None:
+        trial = Trial(_from_worker(_host.spec, defaults), _host.channel)
+        _host.attach(trial)  # the host routes the worker's stop (channel, SIGTERM) to it
+        return trial
     fd = os.environ.get("LRSWEEP_FD")
     if fd is None:
         spec = dict(_DEFAULTS)
@@ -35,14 +43,18 @@ def init(defaults=None):
         return Trial(spec, None)
     trial = Trial.__new__(Trial)
     channel = Channel(int(fd), trial._request_stop)
-    spec = dict(_DEFAULTS)
-    spec.update(channel.receive_init())
-    # Defaults fill args the sweep did not set, so a script's own defaults live in one place.
-    spec["args"] = dict((defaults or {}).get("args", {}), **spec.get("args") or {})
-    Trial.__init__(trial, spec, channel)
+    Trial.__init__(trial, _from_worker(channel.receive_init(), defaults), channel)
     # The worker stops a trial with SIGTERM (cancel, shutdown): finish the epoch, then stop.
     signal.signal(signal.SIGTERM, lambda *_: trial._request_stop())
     return trial
+
+
+def _from_worker(received, defaults):
+    spec = dict(_DEFAULTS)
+    spec.update(received)
+    # Defaults fill args the sweep did not set, so a script's own defaults live in one place.
+    spec["args"] = dict((defaults or {}).get("args", {}), **spec.get("args") or {})
+    return spec
 
 
 class Trial:

@@ -21,12 +21,12 @@ class ScriptUnderWorker:
     JSON lines both ways on a socket handed over as an extra file descriptor named by LRSWEEP_FD,
     stdout and stderr left to the script."""
 
-    def __init__(self, code):
+    def __init__(self, code, argv=None):
         self._sock, theirs = socket.socketpair()
         self._sock.settimeout(30)  # a script that never answers fails the test instead of hanging it
         env = dict(os.environ, LRSWEEP_FD=str(theirs.fileno()), PYTHONPATH=PYTHON_DIR, PYTHONUNBUFFERED="1")
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", textwrap.dedent(code)],
+            argv or [sys.executable, "-c", textwrap.dedent(code)],
             env=env,
             pass_fds=[theirs.fileno()],
             stdout=subprocess.PIPE,
@@ -62,6 +62,30 @@ class ScriptUnderWorker:
             self._lines.close()
             self._sock.close()
         return self.proc.returncode, out, err
+
+
+class HostUnderWorker(ScriptUnderWorker):
+    """`code` saved as a script and run by a warm process (`python -m lrsweep.host script`), as
+    the worker's pool runs it: one trial after another, each answered by a done message."""
+
+    def __init__(self, code, args=()):
+        import tempfile
+
+        self.dir = tempfile.mkdtemp(prefix="lrsweep-host-")
+        self.script = os.path.join(self.dir, "train.py")
+        with open(self.script, "w") as f:
+            f.write(textwrap.dedent(code))
+        super().__init__(code, [sys.executable, "-m", "lrsweep.host", self.script] + list(args))
+
+    def run_trial(self, trial):
+        """Hands over a trial; returns (the messages it sent, its exit code)."""
+        self.send_trial(trial)
+        messages = []
+        while True:
+            message = self.receive()
+            if message["type"] == "done":
+                return messages, message["code"]
+            messages.append(message)
 
 
 class Recorder:

@@ -1,7 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 
 const require = createRequire(import.meta.url);
+
+/**
+ * tsx's loader by its absolute URL: a bare `--import tsx` is resolved from the working
+ * directory, so `lrsweep worker` would fail in a user's own project (where tsx is not installed).
+ */
+export const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
 
 /**
  * The CLI runs the API and the worker as their own processes rather than importing them (apps
@@ -10,7 +17,7 @@ const require = createRequire(import.meta.url);
  */
 export function spawnApp(app: 'api' | 'worker', args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
   const entry = require.resolve(`@lrsweep/${app}/main`);
-  return spawn(process.execPath, ['--import', 'tsx', entry, ...args], { env, stdio: 'inherit' });
+  return spawn(process.execPath, ['--import', TSX_LOADER, entry, ...args], { env, stdio: 'inherit' });
 }
 
 /** Runs one app in the foreground: signals are passed on, its exit code becomes ours. */

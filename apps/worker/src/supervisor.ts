@@ -1,8 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Logger } from '@lrsweep/config';
 
 const entry = fileURLToPath(new URL('./main.ts', import.meta.url));
+// By its absolute URL: a bare `--import tsx` resolves from the working directory, a user's project.
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** Restart delays after a crash; a worker that ran a minute without crashing starts over at the first. */
 const BACKOFF_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
@@ -27,7 +30,7 @@ export function superviseWorkers(gpus: number[], logger: Logger): Promise<number
 
   const start = (gpu: number) => {
     const started = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', entry, '--gpu', String(gpu)], { stdio: 'inherit', env: process.env });
+    const child = spawn(process.execPath, ['--import', tsxLoader, entry, '--gpu', String(gpu)], { stdio: 'inherit', env: process.env });
     children.set(gpu, child);
     child.on('exit', (code, signal) => {
       children.delete(gpu);

@@ -15,7 +15,7 @@ describe('loadWorkerConfig', () => {
     const f = file('a.yaml', 'trainers:\n  mnist-torch:\n    command: train.py --fast\n    interpreter: /usr/bin/python3\n    cwd: sub\n    env: {OMP_NUM_THREADS: 1}\ncheckpointDir: ck\nkillGraceSeconds: 2\n');
     const c = loadWorkerConfig({ env: { LRSWEEP_CONFIG: f }, cwd: '/' });
     expect(c.file).toBe(f);
-    expect(c.trainers.get('mnist-torch')).toEqual({ name: 'mnist-torch', argv: ['/usr/bin/python3', 'train.py', '--fast'], cwd: path.join(dir, 'sub'), env: { OMP_NUM_THREADS: '1' } });
+    expect(c.trainers.get('mnist-torch')).toEqual({ name: 'mnist-torch', argv: ['/usr/bin/python3', 'train.py', '--fast'], cwd: path.join(dir, 'sub'), env: { OMP_NUM_THREADS: '1' }, reuse: true, maxTrialsPerProcess: null });
     expect(c.checkpointDir).toBe(path.join(dir, 'ck'));
     expect(c.killGraceMs).toBe(2000);
   });
@@ -29,7 +29,16 @@ describe('loadWorkerConfig', () => {
 
   it('adds --trainer NAME=COMMAND, run in the working directory', () => {
     const c = loadWorkerConfig({ env: {}, cwd: '/srv', trainerFlags: ['my-model=python3 train.py --lr-free'] });
-    expect(c.trainers.get('my-model')).toEqual({ name: 'my-model', argv: ['python3', 'train.py', '--lr-free'], cwd: '/srv', env: {} });
+    expect(c.trainers.get('my-model')).toEqual({ name: 'my-model', argv: ['python3', 'train.py', '--lr-free'], cwd: '/srv', env: {}, reuse: true, maxTrialsPerProcess: null });
+  });
+
+  it('reads reuse and maxTrialsPerProcess per trainer, and refuses a limit below 1', () => {
+    const f = file('warm.yaml', 'trainers:\n  leaky:\n    command: train.py\n    maxTrialsPerProcess: 5\n  cold:\n    command: train.py\n    reuse: false\n');
+    const c = loadWorkerConfig({ env: { LRSWEEP_CONFIG: f }, cwd: '/' });
+    expect(c.trainers.get('leaky')).toMatchObject({ reuse: true, maxTrialsPerProcess: 5 });
+    expect(c.trainers.get('cold')).toMatchObject({ reuse: false, maxTrialsPerProcess: null });
+    const zero = file('zero.yaml', 'trainers:\n  t:\n    command: train.py\n    maxTrialsPerProcess: 0\n');
+    expect(() => loadWorkerConfig({ env: { LRSWEEP_CONFIG: zero }, cwd: '/' })).toThrow(/maxTrialsPerProcess/);
   });
 
   it('refuses bad names and bad files, naming the problem', () => {

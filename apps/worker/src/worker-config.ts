@@ -19,6 +19,14 @@ const TrainerEntry = Type.Object(
     cwd: Type.Optional(Type.String({ minLength: 1 })),
     /** Extra environment for the script. */
     env: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]))),
+    /**
+     * Runs trial after trial in one warm process per worker slot (`python -m lrsweep.host`), so
+     * the interpreter starts and the script's imports load once. Only for `python script.py`
+     * commands; any other command runs one process per trial. @defaultValue true
+     */
+    reuse: Type.Optional(Type.Boolean()),
+    /** A warm process is replaced by a fresh one after this many trials (for scripts that leak memory). @defaultValue no limit */
+    maxTrialsPerProcess: Type.Optional(Type.Integer({ minimum: 1 })),
   },
   { additionalProperties: false },
 );
@@ -40,6 +48,10 @@ export interface TrainerConfig {
   argv: string[];
   cwd: string;
   env: Record<string, string>;
+  /** Run trials in warm processes when the command allows it. */
+  reuse: boolean;
+  /** Trials per warm process before a fresh one; null: no limit. */
+  maxTrialsPerProcess: number | null;
 }
 
 export interface WorkerConfig {
@@ -84,6 +96,8 @@ export function loadWorkerConfig(opts: { env?: Record<string, string | undefined
       argv: [...(t.interpreter ? [t.interpreter] : []), ...split(t.command)],
       cwd: path.resolve(base, t.cwd ?? '.'),
       env: Object.fromEntries(Object.entries(t.env ?? {}).map(([k, v]) => [k, String(v)])),
+      reuse: t.reuse ?? true,
+      maxTrialsPerProcess: t.maxTrialsPerProcess ?? null,
     });
   }
   for (const flag of opts.trainerFlags ?? []) {
@@ -92,7 +106,7 @@ export function loadWorkerConfig(opts: { env?: Record<string, string | undefined
     if (eq < 1 || !/^[a-z0-9][a-z0-9_-]{0,62}$/.test(name) || !flag.slice(eq + 1).trim()) {
       throw new WorkerConfigError(`--trainer wants NAME=COMMAND (name: lowercase letters, digits, - and _), got '${flag}'`);
     }
-    trainers.set(name, { name, argv: split(flag.slice(eq + 1)), cwd, env: {} });
+    trainers.set(name, { name, argv: split(flag.slice(eq + 1)), cwd, env: {}, reuse: true, maxTrialsPerProcess: null });
   }
   return {
     file,

@@ -6,11 +6,12 @@ import { createTrialProcessor } from '../create-trial-processor.ts';
 import { closeTrialWorker, createTrialWorker } from '../create-trial-worker.ts';
 import type { TrialResult } from '../trial-hooks.ts';
 import type { WorkerConfig } from '../worker-config.ts';
+import { createScriptPool } from './script-pool.ts';
 import { createScriptRunner } from './script.runner.ts';
 
 export interface ExternalWorkers {
   workers: Array<Worker<TrialJob, TrialResult>>;
-  /** Stops each running script (SIGTERM, then SIGKILL), gives its trial back, and closes. */
+  /** Stops each running script (SIGTERM, then SIGKILL), gives its trial back, lets the warm processes go, and closes. */
   close(): Promise<void>;
 }
 
@@ -30,8 +31,9 @@ export async function startExternalWorkers(opts: {
   const names = [...workerConfig.trainers.keys()];
   if (names.length === 0) return null;
   const processor = createTrialProcessor(config, logger, { poolSize: 2 });
-  const workers = [...workerConfig.trainers.values()].map((trainer) => {
-    const runner = createScriptRunner(trainer, workerConfig, opts.gpu);
+  const pools = [...workerConfig.trainers.values()].map((trainer) => createScriptPool(trainer, workerConfig, opts.gpu, logger.child({ trainer: trainer.name })));
+  const workers = [...workerConfig.trainers.values()].map((trainer, i) => {
+    const runner = createScriptRunner(trainer, workerConfig, pools[i]!);
     const log = logger.child({ trainer: trainer.name });
     return createTrialWorker(trialQueueName(trainer.name), (job, token, signal) => processor.process(job, token, signal, runner), { connection: opts.connection, config, logger: log });
   });
@@ -41,6 +43,7 @@ export async function startExternalWorkers(opts: {
     workers,
     async close() {
       await Promise.all(workers.map(closeTrialWorker));
+      await Promise.all(pools.map((p) => p.close()));
       await processor.close();
     },
   };

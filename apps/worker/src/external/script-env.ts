@@ -9,7 +9,7 @@ export const PYTHON_DIR = path.resolve(fileURLToPath(new URL('../../../../python
 const PRIVATE = /^(DATABASE_URL|REDIS_URL|TEST_DATABASE_URL)$|^LRSWEEP_/;
 
 /** The script's environment: the worker's minus its secrets, the trainer's own, lrsweep on PYTHONPATH, pinned to the worker's GPU. */
-export function scriptEnv(trainer: TrainerConfig, gpu: number | undefined, base: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+export function scriptEnv(trainer: Pick<TrainerConfig, 'env'>, gpu: number | undefined, base: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(base)) if (!PRIVATE.test(k)) env[k] = v;
   Object.assign(env, trainer.env);

@@ -16,6 +16,17 @@ export interface ScriptExit {
   stoppedFor: 'cancel' | 'timeout' | 'shutdown' | 'diverged' | null;
 }
 
+/** One trial's run of a script, in a process of its own (ScriptProcess) or a warm one (warm-process.ts). */
+export interface ScriptRun {
+  /** This trial's output only. */
+  readonly stdout: OutputTail;
+  readonly stderr: OutputTail;
+  /** The trial's end: its process's exit, or in a warm process the exit code the script ended with. */
+  readonly exited: Promise<ScriptExit>;
+  send(message: object): void;
+  stop(reason: NonNullable<ScriptExit['stoppedFor']>): void;
+}
+
 export const CHANNEL_FD = 3;
 
 const NON_FINITE: Record<string, number> = { nan: NaN, inf: Infinity, '-inf': -Infinity };
@@ -26,7 +37,7 @@ const NON_FINITE: Record<string, number> = { nan: NaN, inf: Infinity, '-inf': -I
  * script runs in its own process group, so stopping it also stops what it started (data
  * loader workers): SIGTERM, then SIGKILL after the grace period.
  */
-export class ScriptProcess {
+export class ScriptProcess implements ScriptRun {
   readonly stdout = new OutputTail();
   readonly stderr = new OutputTail();
   private readonly child: ChildProcess;
@@ -103,7 +114,7 @@ export class ScriptProcess {
   }
 }
 
-function parseMessage(line: string): ScriptMessage | null {
+export function parseMessage(line: string): ScriptMessage | null {
   let m: Record<string, unknown>;
   try {
     m = JSON.parse(line) as Record<string, unknown>;

@@ -6,8 +6,8 @@ import { LrCheck, naturalInterval, tabulateExpressions, type ScheduleSpec } from
 import type { RunnerIO, RunnerTrial, RunOutcome, StopReason, TrialRunner } from '../trial-runner.ts';
 import type { TrainerConfig, WorkerConfig } from '../worker-config.ts';
 import { formatOutput } from './output-tail.ts';
-import { ScriptProcess, type ScriptExit, type ScriptMessage } from './script-process.ts';
-import { scriptEnv } from './script-env.ts';
+import type { ScriptPool } from './script-pool.ts';
+import type { ScriptExit, ScriptMessage, ScriptRun } from './script-process.ts';
 
 /** The retried-trial checkpoint as stored in Trial.checkpoint. */
 interface ExternalCheckpoint {
@@ -24,11 +24,12 @@ type Report = Extract<ScriptMessage, { type: 'report' }>;
 const rowOf = ({ type: _type, ...row }: Report): EpochRow => row;
 
 /**
- * A trainer's script as a runner: one process per trial, handed the trial on its channel; each
+ * A trainer's script as a runner: each trial runs in a process from the trainer's pool (a warm
+ * one, or one of its own: script-pool.ts), handed the trial on its channel; each
  * reported epoch goes to the lifecycle exactly as a built-in trial's. The script's own concerns
  * stay here: its checkpoint files, the lr check against the spec, its output tail, its timeout.
  */
-export function createScriptRunner(trainer: TrainerConfig, worker: WorkerConfig, gpu: number | undefined): TrialRunner {
+export function createScriptRunner(trainer: TrainerConfig, worker: WorkerConfig, pool: ScriptPool): TrialRunner {
   const dirOf = (trialId: string) => path.join(worker.checkpointDir, trialId);
   return {
     backend: 'external',
@@ -40,7 +41,7 @@ export function createScriptRunner(trainer: TrainerConfig, worker: WorkerConfig,
       // A job in the wrong queue (written by hand or by an older version): no retry can fix it.
       return isExternalTask(task) && task.trainer === trainer.name ? null : `trial is not for trainer '${trainer.name}'`;
     },
-    run: (trials, io) => Promise.all(trials.map((t, i) => runScript(t, i, io, { trainer, worker, gpu, dir: dirOf(t.claimed.id) }))),
+    run: (trials, io) => Promise.all(trials.map((t, i) => runScript(t, i, io, { pool, dir: dirOf(t.claimed.id) }))),
     async cleanUp(trial) {
       await rm(dirOf(trial.id), { recursive: true, force: true });
     },
@@ -51,7 +52,7 @@ async function runScript(
   t: RunnerTrial,
   i: number,
   io: RunnerIO,
-  { trainer, worker, gpu, dir }: { trainer: TrainerConfig; worker: WorkerConfig; gpu: number | undefined; dir: string },
+  { pool, dir }: { pool: ScriptPool; dir: string },
 ): Promise<RunOutcome> {
   const { claimed, log } = t;
   // The sweep's task with this trial's lr, when the sweep searches it; the schedule without it.
@@ -76,7 +77,7 @@ async function runScript(
   let last: EpochRow | null = null;
   let diverged: Report | null = null;
   let mismatch = false;
-  let script!: ScriptProcess;
+  let script!: ScriptRun;
   const output = () => formatOutput(script.stdout, script.stderr);
   const handle = async (m: ScriptMessage): Promise<void> => {
     if (m.type === 'schedule') {
@@ -109,7 +110,7 @@ async function runScript(
 
   let chain = Promise.resolve();
   let handleError: Error | null = null;
-  script = new ScriptProcess(trainer.argv, { cwd: trainer.cwd, env: scriptEnv(trainer, gpu), killGraceMs: worker.killGraceMs }, (m) => {
+  script = pool.start((m) => {
     chain = chain.then(() => handle(m)).catch((err: Error) => {
       handleError ??= err; // Postgres gone for good: stop, and let the job be retried
       script.stop('shutdown');
