@@ -31,6 +31,9 @@ const cases: Array<[string, object, string, RegExp?]> = [
   ['OneCycleLR shorter than training', withSchedules([{ type: 'OneCycleLR', max_lr: 0.1, total_steps: 10 }]), '/schedules/0', /total steps|Tried to step/i],
   ['code in lr_lambda', withSchedules([{ type: 'LambdaLR', lr_lambda: "__import__('os').system('id')" }]), '/schedules/0/lr_lambda'],
   ['plateau mode against the objective', withSchedules([{ type: 'ReduceLROnPlateau' }], { objective: { metric: 'val_acc', mode: 'max' } }), '/schedules/0/mode', /max/],
+  ['an objective the built-in trainer does not report', { ...valid, objective: { metric: 'val_f1', mode: 'max' } }, '/objective/metric', /the built-in trainer reports val_loss, val_acc, train_loss; 'val_f1'/],
+  ['an objective metric that is not a name', { ...valid, objective: { metric: 'f1 score', mode: 'max' } }, '/objective/metric'],
+  ['a script objective named as a report field', { ...valid, task: { trainer: 'any', epochs: 3, optimizer: { type: 'SGD', lr: 0.1 } }, objective: { metric: 'seconds', mode: 'min' } }, '/objective/metric', /report's own fields/],
   ['grid over the trial limit', withSchedules([{ type: 'StepLR', step_size: { values: Array.from({ length: 200 }, (_, i) => i + 1) } }], { seeds: 100 }), '/schedules', /20000 trials/],
 ];
 

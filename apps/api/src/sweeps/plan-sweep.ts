@@ -1,4 +1,4 @@
-import { isExternalTask, stepsPerEpoch as stepsPerEpochOf, taskRuleIssues, type CreateSweepBody, type Issue, type Objective } from '@lrsweep/contracts';
+import { METRICS, isBuiltinMetric, isExternalTask, metricNameIssue, stepsPerEpoch as stepsPerEpochOf, taskRuleIssues, type CreateSweepBody, type Issue, type Objective } from '@lrsweep/contracts';
 import {
   createScheduler,
   expandEntry,
@@ -81,6 +81,15 @@ function plateauMismatch(schedule: Record<string, unknown>, objective: Objective
 }
 
 /**
+ * A script's objective may be any metric it reports (whether it does is known only once it
+ * runs: a trial that never reports it fails naming it); the built-in trainer reports its three.
+ */
+function objectiveMetricIssue(task: CreateSweepBody['task'], metric: string): string | null {
+  if (isExternalTask(task)) return metricNameIssue(metric);
+  return isBuiltinMetric(metric) ? null : `the built-in trainer reports ${METRICS.join(', ')}; '${metric}' can be the objective of a script's sweep (task.trainer) that reports it`;
+}
+
+/**
  * Expands a validated request body into trials, or returns every problem found, each named by
  * JSON pointer. The trial count is checked before anything is materialised, so an enormous
  * grid costs nothing.
@@ -91,6 +100,8 @@ export function planSweep(body: CreateSweepBody, maxTrials: number): { plan: Swe
   // What the schema cannot say about a built-in task (a CNN deeper than its images allow): the
   // trainer checks the same rules, so a task it would refuse is refused here instead.
   const issues: Issue[] = isExternalTask(body.task) ? [] : taskRuleIssues(body.task).map((i) => ({ path: `/task${i.path}`, message: i.message }));
+  const objectiveIssue = objectiveMetricIssue(body.task, objective.metric);
+  if (objectiveIssue) issues.push({ path: '/objective/metric', message: objectiveIssue });
   const grids = body.schedules.map((entry, i) => {
     const { grid, issues: gridIssues } = gridOf(entry, `/schedules/${i}`);
     issues.push(...gridIssues);
