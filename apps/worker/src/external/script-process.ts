@@ -53,6 +53,8 @@ export class ScriptProcess {
     this.child.stdout!.on('data', (c: Buffer) => this.stdout.push(c));
     this.child.stderr!.on('data', (c: Buffer) => this.stderr.push(c));
     const lines = createInterface({ input: this.channel, crlfDelay: Infinity });
+    // readline re-emits the channel's errors: a script that exits with a stop message unread resets it (ECONNRESET).
+    lines.on('error', () => {});
     lines.on('line', (line) => {
       const message = parseMessage(line);
       if (message) onMessage(message);

@@ -89,6 +89,8 @@ async function runScript(
       const checkpoint: ExternalCheckpoint = { format: 'external', epoch: m.epoch, path: path.resolve(m.path) };
       return io.checkpoint(i, checkpoint as never);
     }
+    // The trial's outcome is decided: what the script reports before it stops is not kept.
+    if (diverged || badReport) return;
     if (m.type === 'bad-report') {
       badReport ??= m.error;
       script.stop('bad-report');
@@ -163,8 +165,8 @@ async function runScript(
   const d = diverged as { epoch: number; reason: string } | null;
   if (d) return { status: 'diverged', epoch: d.epoch, reason: d.reason };
   // The script would send the same report again: no retry.
-  if (badReport) return { status: 'failed', error: new Error(`${badReport}\nstderr:\n${script.stderr.toString().slice(-1_500)}`), retryable: false };
   const tail = script.stderr.toString().slice(-1_500);
+  if (badReport) return { status: 'failed', error: new Error(tail ? `${badReport}\nstderr:\n${tail}` : badReport), retryable: false };
   if (exit.stoppedFor === 'timeout') {
     // A hang is the script's own; another attempt would hang as long again.
     return { status: 'failed', error: new Error(`killed after task.timeoutSeconds = ${task.timeoutSeconds} s\nstderr:\n${tail}`), retryable: false };
