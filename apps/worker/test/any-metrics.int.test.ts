@@ -77,6 +77,11 @@ describe("a script sweep whose objective is a metric of the script's own", () =>
     expect(board.entries.map((e: { schedule: { gamma: number } }) => e.schedule.gamma)).toEqual([0.9, 0.5, 0.2]);
     expect(board.entries[0].mean).toBeCloseTo(0.5 * 0.9 + 0.02, 12);
     expect((await stack.app.inject({ url: `/v1/sweeps/${id}` })).json().objective).toEqual({ metric: 'val_f1', mode: 'max' });
+
+    // The live events carry them too: each trial.epoch event has the epoch's own metrics.
+    const entries = await stack.app.redis.xrange(`${stack.prefix}:events:${id}`, '-', '+');
+    const epochs = entries.map(([, fields]) => JSON.parse(fields[1]!)).filter((e) => e.type === 'trial.epoch' && e.trialId === first!.id);
+    expect(epochs.map((e) => [e.epoch, e.val_acc, e.metrics])).toEqual(first!.epochs.map((e) => [e.epoch, null, e.metrics]));
   });
 
   it('fails a trial that never reports its objective, naming it and what it did report', async () => {
