@@ -9,7 +9,7 @@
         for batch in loader:
             ...; optimizer.step(); trial.step_batch(sched)
         trial.step(sched, val_loss)
-        trial.report(epoch, train_loss=..., val_loss=..., val_acc=...)
+        trial.report(epoch, train_loss=..., val_loss=..., val_f1=...)   # any metrics by name
         trial.checkpoint(model, optimizer, sched)
         if trial.should_stop(): break
 

@@ -4,6 +4,7 @@ report it back to the worker."""
 import json
 import os
 import random
+import re
 import signal
 import sys
 import time
@@ -130,7 +131,8 @@ class Trial:
         if self._interval == "epoch":
             if getattr(self, "_plateau", False):
                 if value is None:
-                    raise ValueError("lrsweep: ReduceLROnPlateau needs the metric: trial.step(sched, val_loss)")
+                    name = self.objective["metric"]
+                    raise ValueError("lrsweep: ReduceLROnPlateau needs the metric it monitors, the objective %s: trial.step(sched, %s=...)" % (name, name))
                 sched.step(value)
             else:
                 sched.step()
@@ -142,23 +144,26 @@ class Trial:
         else:
             self._stepped = True
 
-    def report(self, epoch, train_loss, val_loss, val_acc, lr=None):
-        """Records epoch `epoch` (0-based). The lr is the optimizer's at the start of the epoch
-        (a script without a torch optimizer passes `lr` itself)."""
+    def report(self, epoch, *named, lr=None, **metrics):
+        """Records epoch `epoch` (0-based) with any numeric metrics by name:
+        trial.report(epoch, val_loss=..., val_f1=...). None is required; train_loss, val_loss and
+        val_acc keep their meaning (and may still be given in that order, positionally). The lr
+        is the optimizer's at the start of the epoch (a script without a torch optimizer passes
+        `lr` itself)."""
         now = time.monotonic()
+        if len(named) > len(_NAMED_METRICS):
+            raise TypeError("lrsweep: report() takes the epoch, then train_loss, val_loss, val_acc positionally; name any other metric: report(epoch, val_f1=...)")
+        for name, value in zip(_NAMED_METRICS, named):
+            if name in metrics:
+                raise TypeError("lrsweep: report() got %s both positionally and by name" % name)
+            metrics[name] = value
         if lr is None:
             lr = self._epoch_start_lr if self._epoch_start_lr is not None else self._lr()
         if lr is None:
             raise ValueError("lrsweep: no optimizer to read the lr from: call trial.scheduler(optimizer) or pass lr=")
-        row = {
-            "type": "report",
-            "epoch": int(epoch),
-            "lr": float(lr),
-            "train_loss": float(train_loss),
-            "val_loss": float(val_loss),
-            "val_acc": float(val_acc),
-            "seconds": now - self._clock,
-        }
+        row = {"type": "report", "epoch": int(epoch), "lr": float(lr)}
+        row.update(_checked_metrics(metrics))
+        row["seconds"] = now - self._clock
         self._clock = now
         self._last_epoch = int(epoch)
         if self._channel is None:
@@ -253,6 +258,35 @@ class Trial:
 
     def _request_stop(self):
         self._stop = True
+
+
+# The three metrics with their own meaning and columns, in report()'s positional order.
+_NAMED_METRICS = ("train_loss", "val_loss", "val_acc")
+# As the worker checks them (@lrsweep/contracts metrics.schema.ts): a bad report fails here,
+# in the script, with the line that made it.
+_METRIC_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_./-]*$")
+_MAX_METRIC_NAME_LENGTH = 64
+_MAX_METRICS_PER_EPOCH = 32
+_RESERVED = ("type", "epoch", "lr", "seconds", "metrics")
+
+
+def _checked_metrics(metrics):
+    """The metrics as floats, or an error naming the one that is not a metric. Non-finite
+    values pass: the worker decides (a NaN loss or objective means the trial diverged)."""
+    if len(metrics) > _MAX_METRICS_PER_EPOCH:
+        raise ValueError("lrsweep: %d metrics in one report; at most %d" % (len(metrics), _MAX_METRICS_PER_EPOCH))
+    checked = {}
+    for name, value in metrics.items():
+        if len(name) > _MAX_METRIC_NAME_LENGTH or not _METRIC_NAME.match(name) or name in _RESERVED:
+            raise ValueError(
+                "lrsweep: %r is not a metric name (letters, digits, _ . / -, at most %d characters, not %s)"
+                % (name, _MAX_METRIC_NAME_LENGTH, ", ".join(_RESERVED))
+            )
+        try:
+            checked[name] = float(value)
+        except (TypeError, ValueError) as err:
+            raise type(err)("lrsweep: metric %s must be a number, got %r" % (name, value)) from None
+    return checked
 
 
 def _jsonable(value):

@@ -97,6 +97,36 @@ class ReportValidation(unittest.TestCase):
         row = self.report(0, train_loss=float("nan"), val_loss=float("inf"), val_acc=0.0, lr=0.1)
         self.assertEqual((row["train_loss"], row["val_loss"]), ("nan", "inf"))
 
+    def test_any_metric_by_name_and_none_required(self):
+        row = self.report(0, val_loss=0.5, val_f1=0.75, **{"val/bleu": 12}, lr=0.1)
+        self.assertEqual((row["val_loss"], row["val_f1"], row["bleu"]), ("0.5", "0.75", "12.0"))
+        self.assertNotIn("val_acc", row)
+        self.assertNotIn("train_loss", self.report(1, lr=0.1))
+
+    def test_the_named_three_may_still_come_positionally(self):
+        row = self.report(0, 1.5, 0.5, 0.75, lr=0.1)
+        self.assertEqual((row["train_loss"], row["val_loss"], row["val_acc"]), ("1.5", "0.5", "0.75"))
+        with self.assertRaisesRegex(TypeError, "name any other metric"):
+            self.report(0, 1.5, 0.5, 0.75, 0.9, lr=0.1)
+        with self.assertRaisesRegex(TypeError, "train_loss both positionally and by name"):
+            self.report(0, 1.5, train_loss=1.5, lr=0.1)
+
+    def test_a_bad_metric_name_or_value_names_it(self):
+        with self.assertRaisesRegex(ValueError, "'1st' is not a metric name"):
+            self.report(0, **{"1st": 1.0}, lr=0.1)
+        with self.assertRaisesRegex(ValueError, "'seconds' is not a metric name"):
+            self.report(0, seconds=1.0, lr=0.1)
+        with self.assertRaisesRegex(ValueError, "is not a metric name"):
+            self.report(0, **{"m" * 65: 1.0}, lr=0.1)
+        with self.assertRaisesRegex(TypeError, "metric val_f1 must be a number, got None"):
+            self.report(0, val_f1=None, lr=0.1)
+        with self.assertRaisesRegex(ValueError, "33 metrics in one report; at most 32"):
+            self.report(0, **{"m%d" % i: 1.0 for i in range(33)}, lr=0.1)
+
+    def test_a_non_finite_metric_is_reported_for_the_worker_to_judge(self):
+        row = self.report(0, val_f1=float("nan"), lr=0.1)
+        self.assertEqual(row["val_f1"], "nan")
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -77,6 +77,21 @@ class Channel(unittest.TestCase):
         self.assertEqual(second, {"type": "report", "epoch": 1, "lr": 0.05, "train_loss": 0.5, "val_loss": "-inf", "val_acc": 0.625})
         self.assertEqual(err, "")  # under a worker nothing is printed for a report
 
+    def test_a_scripts_own_metrics_travel_as_fields_of_the_report(self):
+        script = ScriptUnderWorker(
+            """
+            import lrsweep
+            trial = lrsweep.init()
+            trial.report(0, val_f1=0.5, val_loss=float("nan"), lr=0.1)
+            """
+        )
+        script.send_trial(TRIAL)
+        report = script.receive()
+        code, _, err = script.finish()
+        self.assertEqual(code, 0, err)
+        report.pop("seconds")
+        self.assertEqual(report, {"type": "report", "epoch": 0, "lr": 0.1, "val_f1": 0.5, "val_loss": "nan"})
+
     def test_a_stop_message_makes_should_stop_true(self):
         script = ScriptUnderWorker(WAIT_FOR_STOP)
         script.send_trial(TRIAL)

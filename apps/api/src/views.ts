@@ -12,7 +12,7 @@ export function sweepView(sweep: SweepView) {
     status: sweep.status,
     trials: sweep.trials,
     progress: sweep.progress,
-    objective: { metric: sweep.objectiveMetric as 'val_loss' | 'val_acc' | 'train_loss', mode: sweep.objectiveMode },
+    objective: { metric: sweep.objectiveMetric, mode: sweep.objectiveMode },
     createdAt: sweep.createdAt.toISOString(),
     startedAt: iso(sweep.startedAt),
     finishedAt: iso(sweep.finishedAt),
@@ -29,6 +29,7 @@ export function trialView(trial: TrialView) {
     pytorch: describeSchedule(trial.schedule as Record<string, unknown>),
     seed: trial.seed,
     metrics: { val_loss: trial.finalValLoss, val_acc: trial.finalValAcc, train_loss: trial.finalTrainLoss },
+    objective: trial.objective,
     epochsDone: trial.epochsDone,
     attempts: trial.attempts,
     worker: trial.worker,
@@ -43,7 +44,7 @@ export function trialView(trial: TrialView) {
 }
 
 export function epochView(e: EpochView) {
-  return { epoch: e.epoch, lr: e.lr, train_loss: e.train_loss, val_loss: e.val_loss, val_acc: e.val_acc, seconds: e.seconds };
+  return { epoch: e.epoch, lr: e.lr, train_loss: e.train_loss, val_loss: e.val_loss, val_acc: e.val_acc, ...(e.metrics ? { metrics: e.metrics } : {}), seconds: e.seconds };
 }
 
 export function trialDetailView(trial: TrialView & { epochs: EpochView[] }) {

@@ -37,6 +37,9 @@ const cases: Array<[string, object, string, RegExp?]> = [
   ['a non-positive log bound', withTask({ optimizer: { type: 'SGD', lr: { distribution: 'log_uniform_values', min: 0, max: 1 } } }), '/task/optimizer/lr/min', /positive/],
   ['an unknown search method', withSchedules([{ type: 'StepLR', step_size: 1 }], { search: { method: 'bayes', count: 5 } }), '/search/method'],
   ['a random search over the trial limit', withSchedules([{ type: 'ExponentialLR', gamma: { distribution: 'uniform', min: 0.5, max: 0.9 } }], { search: { method: 'sobol', count: 200 }, seeds: 100 }), '/search/count', /20000 trials/],
+  ['an objective the built-in trainer does not report', { ...valid, objective: { metric: 'val_f1', mode: 'max' } }, '/objective/metric', /the built-in trainer reports val_loss, val_acc, train_loss; 'val_f1'/],
+  ['an objective metric that is not a name', { ...valid, objective: { metric: 'f1 score', mode: 'max' } }, '/objective/metric'],
+  ['a script objective named as a report field', { ...valid, task: { trainer: 'any', epochs: 3, optimizer: { type: 'SGD', lr: 0.1 } }, objective: { metric: 'seconds', mode: 'min' } }, '/objective/metric', /report's own fields/],
   ['grid over the trial limit', withSchedules([{ type: 'StepLR', step_size: { values: Array.from({ length: 200 }, (_, i) => i + 1) } }], { seeds: 100 }), '/schedules', /20000 trials/],
 ];
 

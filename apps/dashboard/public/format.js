@@ -154,3 +154,17 @@ export function intervalSvg(entry, domain, bestMean, width = 160, height = 14) {
     + `<line x1="${x(bestMean)}" x2="${x(bestMean)}" y1="0" y2="${height}" stroke="#667085" stroke-dasharray="2 2"/>`
     + `${bar}<circle cx="${x(entry.mean)}" cy="${y}" r="3" fill="${colour}"/></svg>`;
 }
+
+const NAMED_METRICS = ['val_loss', 'val_acc', 'train_loss'];
+
+/** An epoch's metrics by name, as a trial's epochs and trial.epoch events carry them: the named three it reported (not null) and a script's own `metrics`. */
+export function epochMetrics(e) {
+  const named = Object.fromEntries(NAMED_METRICS.filter((m) => typeof e[m] === 'number').map((m) => [m, e[m]]));
+  return { ...named, ...(e.metrics ?? {}) };
+}
+
+/** The metrics the chart offers: the objective first (what the sweep ranks on), then the named three, then the rest sorted. */
+export function metricChoices(names, objective) {
+  const rank = (m) => (m === objective ? 0 : NAMED_METRICS.includes(m) ? 1 + NAMED_METRICS.indexOf(m) : 9);
+  return [...new Set([objective, ...names])].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}

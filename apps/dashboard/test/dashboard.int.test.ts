@@ -101,6 +101,12 @@ describe.skipIf(!hasChromium)('the dashboard', () => {
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
     expect(await page.locator('#live').textContent()).toMatch(/live|finished/);
     expect(await page.locator('#trials tbody tr').count()).toBe(4);
+    // The chart draws any metric the trials reported, the objective first.
+    await page.waitForFunction(() => document.querySelectorAll('#metric option').length === 3);
+    expect(await page.locator('#metric option').allTextContents()).toEqual(['val_loss', 'val_acc', 'train_loss']);
+    await page.selectOption('#metric', 'val_acc');
+    await page.waitForFunction(() => (document.querySelector('#loss-chart') as HTMLElement).getAttribute('aria-label')?.startsWith('val_acc:'));
+    expect((await chart('loss-chart')).series).toBe(4);
     await page.screenshot({ path: shot('sweep'), fullPage: true });
     expect(jsErrors()).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DATASETS, DATASET_SIZES, stepsPerEpoch as contractStepsPerEpoch } from '@lrsweep/contracts';
-import { TRAIN_SIZES, expandGrid, intervalDomain, intervalLabel, intervalSvg, lineOf, locate, pointerOffsets, scheduleLabel, seedsLabel, stepsPerEpoch, tiedLabel } from '../public/format.js';
+import { TRAIN_SIZES, epochMetrics, expandGrid, intervalDomain, intervalLabel, intervalSvg, lineOf, locate, metricChoices, pointerOffsets, scheduleLabel, seedsLabel, stepsPerEpoch, tiedLabel } from '../public/format.js';
 
 describe('dashboard helpers', () => {
   // The page runs in the browser and cannot import contracts, so its copy is held to them here.
@@ -13,6 +13,13 @@ describe('dashboard helpers', () => {
     }
     expect(stepsPerEpoch({ dataset: 'mnist', batchSize: 64 })).toBe(125);
     expect(stepsPerEpoch({ trainer: 'x', stepsPerEpoch: 7 })).toBe(7);
+  });
+
+  it("reads every metric an epoch reported, a script's own included, and offers the objective first", () => {
+    expect(epochMetrics({ epoch: 0, lr: 0.1, train_loss: 1, val_loss: null, val_acc: null, metrics: { val_f1: 0.5 }, seconds: 1 })).toEqual({ train_loss: 1, val_f1: 0.5 });
+    expect(epochMetrics({ epoch: 0, lr: 0.1, train_loss: 1, val_loss: 0.5, val_acc: 0.75, seconds: 1 })).toEqual({ train_loss: 1, val_loss: 0.5, val_acc: 0.75 });
+    expect(metricChoices(['train_loss', 'bleu', 'val_loss', 'val_f1'], 'val_f1')).toEqual(['val_f1', 'val_loss', 'train_loss', 'bleu']);
+    expect(metricChoices([], 'val_loss')).toEqual(['val_loss']);
   });
 
   it('expands grid axes at any depth, as the API does', () => {

@@ -81,8 +81,8 @@ export function createEventsHooks({ redis, prefix, db, worker }: EventsHooksOpti
       await append(sweepId, [{ type: 'trial.state', sweepId, trialId, state: 'running', attempt, worker, backend, at: at() }]);
     },
     async epoch({ sweepId, trialId }, row, epochs) {
-      const { epoch, lr, train_loss, val_loss, val_acc, seconds } = row;
-      await append(sweepId, [{ type: 'trial.epoch', sweepId, trialId, epoch, epochs, lr, train_loss, val_loss, val_acc, seconds, at: at() }]);
+      const { epoch, lr, train_loss, val_loss, val_acc, metrics, seconds } = row;
+      await append(sweepId, [{ type: 'trial.epoch', sweepId, trialId, epoch, epochs, lr, train_loss, val_loss, val_acc, ...(metrics ? { metrics } : {}), seconds, at: at() }]);
     },
     async finished({ sweepId, trialId }, result) {
       if (result.state === 'skipped') return;

@@ -1,5 +1,5 @@
 import type { Logger } from '@lrsweep/config';
-import type { CreateSweepBody, Metric } from '@lrsweep/contracts';
+import { metricOf, type CreateSweepBody } from '@lrsweep/contracts';
 import type { ClaimedTrial, FinishTrialInput } from '@lrsweep/db';
 import type { TrialHooks, TrialRef, TrialResult } from './trial-hooks.ts';
 import type { OnSweepAdvanced } from './sweep-advanced.ts';
@@ -178,7 +178,8 @@ async function record(t: Running, outcome: RunOutcome, runner: TrialRunner, { st
   let finish: FinishTrialInput;
   if (outcome.status === 'completed') {
     const f = outcome.final;
-    const objective = f[t.claimed.sweep.objectiveMetric as Metric];
+    // The leaderboard ranks on the objective's last value: a named column or a script's own metric.
+    const objective = metricOf(f, t.claimed.sweep.objectiveMetric) ?? null;
     result = { state: 'completed' };
     finish = { state: 'completed', finalTrainLoss: f.train_loss, finalValLoss: f.val_loss, finalValAcc: f.val_acc, objective, seconds };
   } else if (outcome.status === 'diverged') {

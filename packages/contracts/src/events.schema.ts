@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { LeaderboardEntry } from './leaderboard.schema.ts';
+import { ExtraMetrics } from './metrics.schema.ts';
 import { SWEEP_STATUSES, TRIAL_STATES, TrialCounts } from './sweep.schema.ts';
 
 // The live events of one sweep, as `GET /v1/sweeps/:id/events` streams them (Server-Sent
@@ -43,9 +44,10 @@ export const TrialEpochEvent = Type.Object({
   epoch: Type.Integer({ description: '0-based' }),
   epochs: Type.Integer({ description: 'epochs the trial will train' }),
   lr: Type.Number({ description: 'learning rate in effect at the start of the epoch' }),
-  train_loss: Type.Number(),
-  val_loss: Type.Number(),
-  val_acc: Type.Number(),
+  train_loss: Type.Union([Type.Number(), Type.Null()]),
+  val_loss: Type.Union([Type.Number(), Type.Null()]),
+  val_acc: Type.Union([Type.Number(), Type.Null()]),
+  metrics: Type.Optional(ExtraMetrics),
   seconds: Type.Number(),
   at,
 });

@@ -1,5 +1,6 @@
 import './formats.ts';
 export * from './datasets.ts';
+export * from './metrics.schema.ts';
 export * from './task.schema.ts';
 export * from './task-rules.ts';
 export * from './trial-task.ts';

@@ -1,11 +1,11 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { DATASETS } from './datasets.ts';
+import { MetricName } from './metrics.schema.ts';
 
 // What a trial trains: dataset, model, epochs, batch size and a PyTorch-named optimizer.
 // Schedules are validated by @lrsweep/schedules, not here: this file only types the boundary.
 // Rules a JSON schema cannot say (a CNN's depth depends on the dataset) are in task-rules.ts.
 
-export const METRICS = ['val_loss', 'val_acc', 'train_loss'] as const;
 export const MODEL_TYPES = ['mlp', 'cnn'] as const;
 export const OPTIMIZER_TYPES = ['SGD', 'Adam', 'AdamW'] as const;
 
@@ -118,7 +118,10 @@ export const SweepTask = taskOf(builtinTask(SweepOptimizer), externalTask(SweepO
 
 export const Objective = Type.Object(
   {
-    metric: Type.Union(METRICS.map((m) => Type.Literal(m))),
+    metric: Type.String({
+      ...MetricName,
+      description: "the metric to rank by: the built-in trainer's val_loss, val_acc or train_loss; for a script, any metric it reports (val_f1, perplexity)",
+    }),
     mode: Type.Union([Type.Literal('min'), Type.Literal('max')]),
   },
   { additionalProperties: false },
@@ -135,7 +138,6 @@ export function isExternalTask<T extends Task | SweepTask>(task: T): task is Ext
 export type Model = Static<typeof Model>;
 export type Optimizer = Static<typeof Optimizer>;
 export type Objective = Static<typeof Objective>;
-export type Metric = (typeof METRICS)[number];
 export type ModelType = (typeof MODEL_TYPES)[number];
 export type OptimizerType = (typeof OPTIMIZER_TYPES)[number];
 

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { ExtraMetrics } from './metrics.schema.ts';
 import { TRIAL_STATES } from './sweep.schema.ts';
 
 const nullableNumber = Type.Union([Type.Number(), Type.Null()]);
@@ -6,9 +7,11 @@ const nullableNumber = Type.Union([Type.Number(), Type.Null()]);
 export const EpochRow = Type.Object({
   epoch: Type.Integer(),
   lr: Type.Number({ description: 'learning rate in effect at the start of the epoch' }),
-  train_loss: Type.Number(),
-  val_loss: Type.Number(),
-  val_acc: Type.Number(),
+  // Null where a script did not report it (a regression script has no val_acc).
+  train_loss: nullableNumber,
+  val_loss: nullableNumber,
+  val_acc: nullableNumber,
+  metrics: Type.Optional(ExtraMetrics),
   seconds: Type.Number(),
 });
 
@@ -21,6 +24,7 @@ export const TrialSummary = Type.Object({
   pytorch: Type.Optional(Type.String({ description: 'the PyTorch call, e.g. StepLR(step_size=2, gamma=0.1)' })),
   seed: Type.Integer(),
   metrics: Type.Object({ val_loss: nullableNumber, val_acc: nullableNumber, train_loss: nullableNumber }),
+  objective: Type.Optional(Type.Union([Type.Number(), Type.Null()], { description: "the final value of the sweep's objective metric, what the leaderboard ranks" })),
   epochsDone: Type.Integer(),
   attempts: Type.Integer(),
   worker: Type.Union([Type.String(), Type.Null()]),

@@ -5,7 +5,8 @@ import { isUuid } from './ids.ts';
 
 /**
  * An epoch row as the trainer reports it and the API returns it (`train_loss`, `val_loss`,
- * `val_acc`): the camelCase columns are Postgres's business and stop at this file.
+ * `val_acc`, a script's other `metrics`): the camelCase columns are Postgres's business and
+ * stop at this file.
  */
 export type EpochInput = EpochRow;
 
@@ -17,9 +18,18 @@ export async function listEpochs(db: DbClient, trialId: string): Promise<EpochVi
   const rows = await db.epoch.findMany({
     where: { trialId },
     orderBy: { epoch: 'asc' },
-    select: { epoch: true, lr: true, trainLoss: true, valLoss: true, valAcc: true, seconds: true, createdAt: true },
+    select: { epoch: true, lr: true, trainLoss: true, valLoss: true, valAcc: true, metrics: true, seconds: true, createdAt: true },
   });
-  return rows.map((e) => ({ epoch: e.epoch, lr: e.lr, train_loss: e.trainLoss, val_loss: e.valLoss, val_acc: e.valAcc, seconds: e.seconds, createdAt: e.createdAt }));
+  return rows.map((e) => ({
+    epoch: e.epoch,
+    lr: e.lr,
+    train_loss: e.trainLoss,
+    val_loss: e.valLoss,
+    val_acc: e.valAcc,
+    ...(e.metrics ? { metrics: e.metrics as Record<string, number> } : {}),
+    seconds: e.seconds,
+    createdAt: e.createdAt,
+  }));
 }
 
 export interface EpochWrite {
@@ -69,19 +79,21 @@ export async function recordEpochs(db: DbClient, writes: EpochWrite[]): Promise<
   // Checkpoints (a model's weights: megabytes) travel as one JSON array parsed once, not as
   // elements of a text[]: escaping megabytes into an array literal cost ~35 ms an epoch.
   const checkpoints = JSON.stringify(items.map((w) => w.checkpoint));
+  // A script's own metrics travel the same way; an epoch without any stores null.
+  const metrics = JSON.stringify(items.map((w) => (w.row.metrics && Object.keys(w.row.metrics).length > 0 ? w.row.metrics : null)));
   const rows = await db.$queryRaw<{ trialId: string; epochsDone: number; state: TrialState; status: SweepStatus }[]>`
-    WITH c AS (SELECT ${checkpoints}::jsonb AS all_), i AS (
+    WITH c AS (SELECT ${checkpoints}::jsonb AS all_), m AS (SELECT ${metrics}::jsonb AS all_), i AS (
       SELECT * FROM unnest(${col((w) => w.trialId)}::uuid[], ${col((w) => w.row.epoch)}::int[], ${col((w) => w.row.lr)}::float8[],
                            ${col((w) => w.row.train_loss)}::float8[], ${col((w) => w.row.val_loss)}::float8[],
                            ${col((w) => w.row.val_acc)}::float8[], ${col((w) => w.row.seconds)}::float8[])
              WITH ORDINALITY AS i("trialId", epoch, lr, "trainLoss", "valLoss", "valAcc", seconds, n)
     ), e AS (
-      INSERT INTO "Epoch" ("trialId", epoch, lr, "trainLoss", "valLoss", "valAcc", seconds)
-      SELECT "trialId", epoch, lr, "trainLoss", "valLoss", "valAcc", seconds FROM i
+      INSERT INTO "Epoch" ("trialId", epoch, lr, "trainLoss", "valLoss", "valAcc", metrics, seconds)
+      SELECT "trialId", epoch, lr, "trainLoss", "valLoss", "valAcc", NULLIF(m.all_ -> (i.n - 1)::int, 'null'::jsonb), seconds FROM i, m
        WHERE EXISTS (SELECT 1 FROM "Trial" WHERE id = i."trialId")
       ON CONFLICT ("trialId", epoch) DO UPDATE
         SET lr = EXCLUDED.lr, "trainLoss" = EXCLUDED."trainLoss", "valLoss" = EXCLUDED."valLoss",
-            "valAcc" = EXCLUDED."valAcc", seconds = EXCLUDED.seconds
+            "valAcc" = EXCLUDED."valAcc", metrics = EXCLUDED.metrics, seconds = EXCLUDED.seconds
       RETURNING "trialId", (xmax = 0) AS inserted)
     UPDATE "Trial" AS t
        SET "epochsDone" = (SELECT count(*) FROM "Epoch" WHERE "trialId" = t.id)::int

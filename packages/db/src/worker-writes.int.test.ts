@@ -35,6 +35,24 @@ describe('recordEpochWithCheckpoint', () => {
     expect(trial.epochsDone).toBe(2);
   });
 
+  it("keeps a script's own metrics by epoch, and null for a named metric it did not report", async () => {
+    const { trialIds } = await sweep(2);
+    const [a, b] = trialIds as [string, string];
+    await claimTrials(t.db, [a, b], worker);
+    const custom = { epoch: 0, lr: 0.1, train_loss: 0.7, val_loss: null, val_acc: null, metrics: { val_f1: 0.625, 'val/bleu': 12.5 }, seconds: 0.01 };
+    await recordEpochs(t.db, [{ trialId: a, row: custom, checkpoint: null }, { trialId: b, row: row(0), checkpoint: null }]);
+    // A rewritten epoch replaces its metrics too.
+    await recordEpochWithCheckpoint(t.db, a, { ...custom, epoch: 1, metrics: { val_f1: 0.75 } }, null);
+    await recordEpochWithCheckpoint(t.db, a, { ...custom, epoch: 1, metrics: { val_f1: 0.875 } }, null);
+    const epochs = (await listEpochs(t.db, a)).map(({ createdAt: _, ...e }) => e);
+    expect(epochs).toEqual([
+      { ...custom },
+      { ...custom, epoch: 1, metrics: { val_f1: 0.875 } },
+    ]);
+    // An epoch without other metrics has no `metrics` at all, as the built-in trainer's rows.
+    expect((await listEpochs(t.db, b))[0]).not.toHaveProperty('metrics');
+  });
+
   it('says when the trial or its sweep was cancelled, and null for an unknown trial', async () => {
     const { id: sweepId, trialIds } = await sweep(2);
     await claimTrial(t.db, trialIds[0]!, worker);

@@ -1,4 +1,4 @@
-import { isExternalTask, MAX_SEEDS, stepsPerEpoch as stepsPerEpochOf, taskRuleIssues, TRIAL_LR_KEY, type CreateSweepBody, type Issue, type Objective } from '@lrsweep/contracts';
+import { METRICS, MAX_SEEDS, isBuiltinMetric, isExternalTask, metricNameIssue, stepsPerEpoch as stepsPerEpochOf, taskRuleIssues, TRIAL_LR_KEY, type CreateSweepBody, type Issue, type Objective } from '@lrsweep/contracts';
 import {
   createScheduler,
   naturalInterval,
@@ -104,6 +104,15 @@ function plateauMismatch(schedule: Record<string, unknown>, objective: Objective
 }
 
 /**
+ * A script's objective may be any metric it reports (whether it does is known only once it
+ * runs: a trial that never reports it fails naming it); the built-in trainer reports its three.
+ */
+function objectiveMetricIssue(task: CreateSweepBody['task'], metric: string): string | null {
+  if (isExternalTask(task)) return metricNameIssue(metric);
+  return isBuiltinMetric(metric) ? null : `the built-in trainer reports ${METRICS.join(', ')}; '${metric}' can be the objective of a script's sweep (task.trainer) that reports it`;
+}
+
+/**
  * Expands a validated request body into trials, or returns every problem found, each named by
  * JSON pointer. The trial count is checked before anything is materialised, so an enormous
  * grid costs nothing. `streamOffset` numbers the schedule entries' random streams from there,
@@ -115,6 +124,8 @@ export function planSweep(body: CreateSweepBody, maxTrials: number, streamOffset
   // What the schema cannot say about a built-in task (a CNN deeper than its images allow): the
   // trainer checks the same rules, so a task it would refuse is refused here instead.
   const issues: Issue[] = isExternalTask(body.task) ? [] : taskRuleIssues(body.task as never).map((i) => ({ path: `/task${i.path}`, message: i.message }));
+  const objectiveIssue = objectiveMetricIssue(body.task, objective.metric);
+  if (objectiveIssue) issues.push({ path: '/objective/metric', message: objectiveIssue });
   const search = searchOf(body, streamOffset);
   issues.push(...search.issues);
   const configurations = search.configurationCount;

@@ -6,10 +6,13 @@ import { CliError } from '../cli-error.ts';
 import { API_ENVIRONMENT, API_OPTIONS, apiClient, listAllTrials, seg, type ApiClient } from '../api-client.ts';
 import { defineCommand, type CommandInput } from '../command.ts';
 import { describeSchedule } from '@lrsweep/schedules';
+import { metricCells, metricColumns } from '../export-metrics.ts';
 import { RANKING_COLUMNS, rankingByTrial } from '../export-ranking.ts';
-import { toCsv } from '../format/csv.ts';
+import { toCsv, type CsvValue } from '../format/csv.ts';
 
-export const EXPORT_COLUMNS = ['sweep_id', 'trial_id', 'trial_index', 'state', 'schedule_call', 'schedule', 'seed', 'epoch', 'lr', 'train_loss', 'val_loss', 'val_acc', 'seconds', ...RANKING_COLUMNS] as const;
+const EPOCH_COLUMNS = ['sweep_id', 'trial_id', 'trial_index', 'state', 'schedule_call', 'schedule', 'seed', 'epoch', 'lr', 'train_loss', 'val_loss', 'val_acc'] as const;
+/** A built-in sweep's columns; a script's own metrics come after val_acc, one column each. */
+export const EXPORT_COLUMNS = [...EPOCH_COLUMNS, 'seconds', ...RANKING_COLUMNS] as const;
 
 /** Trial details fetched at once: enough to hide latency, few enough not to crowd the API. */
 const CONCURRENCY = 8;
@@ -26,7 +29,10 @@ export const command = defineCommand({
   description: `Every epoch of every trial of the sweep, one row each, ordered by trial then epoch:
   ${EXPORT_COLUMNS.join(',')}
 schedule_call is the schedule as a PyTorch call; schedule is its JSON spec (a JSON string in
-CSV, an object in JSON). lr is the rate in effect at the start of the epoch. Trials that
+CSV, an object in JSON). lr is the rate in effect at the start of the epoch. A metric a
+script reported besides train_loss, val_loss and val_acc gets a column of its own after
+val_acc (named metrics.NAME if NAME is already a column); a metric an epoch did not report
+is empty. Trials that
 stopped early (failed, diverged, cancelled) have the epochs they finished. The last columns
 are the leaderboard's for the trial's schedule (rank, mean and 95% interval, the difference
 to the best and its interval, tied with the best), empty for a trial it does not rank.`,
@@ -43,6 +49,8 @@ async function run(input: CommandInput<typeof OPTIONS>): Promise<number> {
   const trials = await listAllTrials(client, id);
   const details = await fetchDetails(client, trials);
   const rankingOf = rankingByTrial(await client.get<Leaderboard>(`/v1/sweeps/${seg(id)}/leaderboard`));
+  const metrics = metricColumns(details.flatMap((t) => t.epochs), EXPORT_COLUMNS);
+  const columns = [...EPOCH_COLUMNS, ...metrics.map((m) => m.column), 'seconds', ...RANKING_COLUMNS];
   const rows = details.flatMap((t) =>
     t.epochs.map((e) => ({
       sweep_id: t.sweepId,
@@ -57,6 +65,7 @@ async function run(input: CommandInput<typeof OPTIONS>): Promise<number> {
       train_loss: e.train_loss,
       val_loss: e.val_loss,
       val_acc: e.val_acc,
+      ...metricCells(e, metrics),
       seconds: e.seconds,
       ...rankingOf(t.id),
     })),
@@ -64,7 +73,7 @@ async function run(input: CommandInput<typeof OPTIONS>): Promise<number> {
   const text =
     format === 'json'
       ? JSON.stringify(rows, null, 2) + '\n'
-      : toCsv([...EXPORT_COLUMNS], rows.map((r) => EXPORT_COLUMNS.map((c) => (c === 'schedule' ? JSON.stringify(r.schedule) : r[c]))));
+      : toCsv(columns, rows.map((r) => columns.map((c) => (c === 'schedule' ? JSON.stringify(r.schedule) : (r as Record<string, unknown> as Record<string, CsvValue>)[c]))));
   if (!out) {
     process.stdout.write(text);
     return 0;

@@ -1,5 +1,5 @@
 import { api, eventsUrl, inBatches } from '../api.js';
-import { badge, color, esc, intervalDomain, intervalLabel, intervalSvg, num, progressBar, scheduleLabel, seedsLabel, tiedLabel } from '../format.js';
+import { badge, color, epochMetrics, esc, intervalDomain, intervalLabel, intervalSvg, metricChoices, num, progressBar, scheduleLabel, seedsLabel, tiedLabel } from '../format.js';
 import { join, lineChart } from '../charts.js';
 import { lrCurves } from '../lr-curves.js';
 
@@ -10,7 +10,8 @@ const FINISHED = ['completed', 'failed', 'diverged', 'cancelled'];
 /**
  * One sweep: status, leaderboard (mean and 95% interval over seeds, an interval plot, the group
  * tied with the best), every schedule's lr by epoch,
- * validation loss by epoch per trial (live from the event stream), and the trials' states.
+ * any reported metric by epoch per trial (the objective first; live from the event stream), and
+ * the trials' states.
  */
 export async function sweepPage(root, sweepId) {
   root.innerHTML = `<p><a href="#/">← all sweeps</a></p>
@@ -18,7 +19,7 @@ export async function sweepPage(root, sweepId) {
     <section class="grid">
       <div class="card wide"><h2>Leaderboard</h2><div class="scroll" id="board"></div></div>
       <div class="card wide"><h2>Learning rate by epoch</h2><div class="chart" id="lr-chart"></div></div>
-      <div class="card wide"><h2>Validation loss by epoch <small id="live" class="live">connecting…</small></h2><div class="chart" id="loss-chart"></div></div>
+      <div class="card wide"><h2><select id="metric" aria-label="metric to plot"></select> by epoch <small id="live" class="live">connecting…</small></h2><div class="chart" id="loss-chart"></div></div>
       <div class="card wide"><h2>Trials</h2><div class="scroll" id="trials"></div></div>
     </section>`;
   const $ = (id) => root.querySelector(`#${id}`);
@@ -64,10 +65,12 @@ export async function sweepPage(root, sweepId) {
   };
   const renderTrials = () => {
     const rows = [...trials.values()].sort((a, b) => a.index - b.index);
-    $('trials').innerHTML = `<table class="trials"><thead><tr><th>#</th><th>schedule</th><th class="num">seed</th><th>state</th><th class="num">epochs</th><th class="num">val_loss</th><th class="num">val_acc</th><th>error</th><th>added because</th></tr></thead><tbody>${rows
+    // A script's own objective (val_f1) gets a column; the named three have theirs.
+    const own = ['val_loss', 'val_acc', 'train_loss'].includes(sweep.objective.metric) ? null : sweep.objective.metric;
+    $('trials').innerHTML = `<table class="trials"><thead><tr><th>#</th><th>schedule</th><th class="num">seed</th><th>state</th><th class="num">epochs</th><th class="num">val_loss</th><th class="num">val_acc</th>${own ? `<th class="num">${esc(own)}</th>` : ''}<th>error</th><th>added because</th></tr></thead><tbody>${rows
       .map(
         (t) => `<tr data-trial="${esc(t.id)}"><td>${t.index}</td><td><code>${esc(scheduleLabel(t.schedule))}</code></td><td class="num">${t.seed}</td><td>${badge(t.state)}</td>
-          <td class="num">${t.epochsDone}</td><td class="num">${num(t.metrics.val_loss)}</td><td class="num">${num(t.metrics.val_acc)}</td><td class="error">${esc(t.error ?? '')}</td><td class="muted">${esc(t.reason ?? '')}</td></tr>`,
+          <td class="num">${t.epochsDone}</td><td class="num">${num(t.metrics.val_loss)}</td><td class="num">${num(t.metrics.val_acc)}</td>${own ? `<td class="num">${num(t.objective)}</td>` : ''}<td class="error">${esc(t.error ?? '')}</td><td class="muted">${esc(t.reason ?? '')}</td></tr>`,
       )
       .join('')}</tbody></table>`;
   };
@@ -75,21 +78,43 @@ export async function sweepPage(root, sweepId) {
   renderTrials();
   renderBoard(await api(`/v1/sweeps/${sweepId}/leaderboard`));
 
-  // Validation loss: each charted trial's epochs, loaded once, then kept current by the stream.
+  // Metrics: each charted trial's epochs (every metric by name), loaded once, then kept current
+  // by the stream; the picker chooses which one is drawn, the objective at first.
   const charted = [...trials.values()].sort((a, b) => a.index - b.index).slice(0, MAX_CHARTED);
-  const losses = new Map(charted.map((t) => [t.id, new Map()]));
+  const epochs = new Map(charted.map((t) => [t.id, new Map()]));
+  const names = new Set();
+  const keep = (trialId, e) => {
+    const metrics = epochMetrics(e);
+    epochs.get(trialId)?.set(e.epoch, metrics);
+    const before = names.size;
+    for (const name of Object.keys(metrics)) names.add(name);
+    if (names.size > before) renderPicker();
+  };
+  let metric = sweep.objective.metric;
+  const picker = $('metric');
+  const renderPicker = () => {
+    picker.innerHTML = metricChoices([...names], sweep.objective.metric).map((m) => `<option${m === metric ? ' selected' : ''}>${esc(m)}</option>`).join('');
+  };
+  renderPicker();
   await inBatches(charted.filter((t) => t.epochsDone > 0), 4, async (t) => {
     const detail = await api(`/v1/trials/${t.id}`);
-    for (const e of detail.epochs) losses.get(t.id).set(e.epoch, e.val_loss);
+    for (const e of detail.epochs) keep(t.id, e);
   });
   const lossData = () =>
-    join(charted.map((t) => { const m = losses.get(t.id); const x = [...m.keys()].sort((a, b) => a - b); return { x, y: x.map((e) => m.get(e)) }; }));
-  const lossChart = lineChart($('loss-chart'), {
-    title: 'validation loss',
-    xLabel: 'epoch',
-    yLabel: 'val_loss',
-    series: charted.map((t) => ({ label: `${scheduleLabel(t.schedule)} · seed ${t.seed}`, color: color(scheduleIndex(t)), dash: t.seed === charted.find((o) => scheduleIndex(o) === scheduleIndex(t))?.seed ? undefined : [6, 3] })),
-    data: lossData(),
+    join(charted.map((t) => { const m = epochs.get(t.id); const x = [...m.keys()].sort((a, b) => a - b); return { x, y: x.map((e) => m.get(e)[metric] ?? null) }; }));
+  const drawMetric = () =>
+    lineChart($('loss-chart'), {
+      title: metric,
+      xLabel: 'epoch',
+      yLabel: metric,
+      series: charted.map((t) => ({ label: `${scheduleLabel(t.schedule)} · seed ${t.seed}`, color: color(scheduleIndex(t)), dash: t.seed === charted.find((o) => scheduleIndex(o) === scheduleIndex(t))?.seed ? undefined : [6, 3] })),
+      data: lossData(),
+    });
+  let lossChart = drawMetric();
+  picker.addEventListener('change', () => {
+    metric = picker.value;
+    lossChart.destroy();
+    lossChart = drawMetric();
   });
 
   // Learning rate: PyTorch's trajectory for every distinct schedule (a plateau schedule's
@@ -136,7 +161,7 @@ export async function sweepPage(root, sweepId) {
   events.onerror = () => (live.textContent = finished ? 'finished' : events.readyState === EventSource.CLOSED ? 'stream ended' : 'reconnecting…');
   events.addEventListener('trial.epoch', (m) => {
     const e = JSON.parse(m.data);
-    losses.get(e.trialId)?.set(e.epoch, e.val_loss);
+    keep(e.trialId, e);
     const t = trials.get(e.trialId);
     if (t && e.epoch + 1 > t.epochsDone) {
       t.epochsDone = e.epoch + 1;

@@ -2,10 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Duplex } from 'node:stream';
 import { OutputTail } from './output-tail.ts';
+import { parseReport, type BadReport, type ScriptReport } from './script-report.ts';
 
 /** What the script sends on its channel (python/lrsweep/channel.py). */
 export type ScriptMessage =
-  | { type: 'report'; epoch: number; lr: number; train_loss: number; val_loss: number; val_acc: number; seconds: number }
+  | ScriptReport
+  | BadReport
   | { type: 'checkpoint'; epoch: number; path: string }
   | { type: 'schedule'; interval: 'epoch' | 'step'; steps_per_epoch: number | null };
 
@@ -13,7 +15,7 @@ export interface ScriptExit {
   code: number | null;
   signal: NodeJS.Signals | null;
   /** Why the worker stopped it, if it did. */
-  stoppedFor: 'cancel' | 'timeout' | 'shutdown' | 'diverged' | null;
+  stoppedFor: 'cancel' | 'timeout' | 'shutdown' | 'diverged' | 'bad-report' | null;
 }
 
 /** One trial's run of a script, in a process of its own (ScriptProcess) or a warm one (warm-process.ts). */
@@ -28,8 +30,6 @@ export interface ScriptRun {
 }
 
 export const CHANNEL_FD = 3;
-
-const NON_FINITE: Record<string, number> = { nan: NaN, inf: Infinity, '-inf': -Infinity };
 
 /**
  * One run of a trainer's script. The trial travels on an extra file descriptor (a socket pair
@@ -64,6 +64,8 @@ export class ScriptProcess implements ScriptRun {
     this.child.stdout!.on('data', (c: Buffer) => this.stdout.push(c));
     this.child.stderr!.on('data', (c: Buffer) => this.stderr.push(c));
     const lines = createInterface({ input: this.channel, crlfDelay: Infinity });
+    // readline re-emits the channel's errors: a script that exits with a stop message unread resets it (ECONNRESET).
+    lines.on('error', () => {});
     lines.on('line', (line) => {
       const message = parseMessage(line);
       if (message) onMessage(message);
@@ -122,12 +124,7 @@ export function parseMessage(line: string): ScriptMessage | null {
     return null;
   }
   if (m === null || typeof m !== 'object') return null;
-  if (m.type === 'report') {
-    const num = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && v in NON_FINITE ? NON_FINITE[v]! : undefined);
-    const row = { epoch: m.epoch, lr: num(m.lr), train_loss: num(m.train_loss), val_loss: num(m.val_loss), val_acc: num(m.val_acc), seconds: num(m.seconds) ?? 0 };
-    if (!Number.isInteger(row.epoch) || (row.epoch as number) < 0 || [row.lr, row.train_loss, row.val_loss, row.val_acc].some((v) => v === undefined)) return null;
-    return { type: 'report', ...(row as Omit<Extract<ScriptMessage, { type: 'report' }>, 'type'>) };
-  }
+  if (m.type === 'report') return parseReport(m);
   if (m.type === 'checkpoint' && Number.isInteger(m.epoch) && typeof m.path === 'string') return { type: 'checkpoint', epoch: m.epoch as number, path: m.path };
   if (m.type === 'schedule') {
     const steps = Number.isInteger(m.steps_per_epoch) && (m.steps_per_epoch as number) > 0 ? (m.steps_per_epoch as number) : null;

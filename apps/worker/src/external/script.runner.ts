@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { isExternalTask, trialTask, type CreateSweepBody, type EpochRow, type ExternalTask, type Metric } from '@lrsweep/contracts';
+import { isExternalTask, metricOf, metricsOf, trialTask, type CreateSweepBody, type EpochRow, type ExternalTask } from '@lrsweep/contracts';
 import { LrCheck, naturalInterval, tabulateExpressions, type ScheduleSpec } from '@lrsweep/trainer';
 import type { RunnerIO, RunnerTrial, RunOutcome, StopReason, TrialRunner } from '../trial-runner.ts';
 import type { TrainerConfig, WorkerConfig } from '../worker-config.ts';
 import { formatOutput } from './output-tail.ts';
 import type { ScriptPool } from './script-pool.ts';
 import type { ScriptExit, ScriptMessage, ScriptRun } from './script-process.ts';
+import { judgeReport } from './script-report.ts';
 
 /** The retried-trial checkpoint as stored in Trial.checkpoint. */
 interface ExternalCheckpoint {
@@ -18,10 +19,6 @@ interface ExternalCheckpoint {
 
 /** A failure worth a retry (the script crashed); its message carries the stderr tail. */
 export class ScriptFailed extends Error {}
-
-type Report = Extract<ScriptMessage, { type: 'report' }>;
-
-const rowOf = ({ type: _type, ...row }: Report): EpochRow => row;
 
 /**
  * A trainer's script as a runner: each trial runs in a process from the trainer's pool (a warm
@@ -58,7 +55,9 @@ async function runScript(
   // The sweep's task with this trial's lr, when the sweep searches it; the schedule without it.
   const prepared = trialTask((claimed.sweep.spec as unknown as CreateSweepBody).task, claimed.schedule as Record<string, unknown>);
   const task = prepared.task as ExternalTask;
-  const objective = claimed.sweep.objectiveMetric as Metric;
+  const objective = claimed.sweep.objectiveMetric;
+  // ReduceLROnPlateau is stepped with the objective; an epoch without it steps with NaN (a bad epoch), as the check must replay something.
+  const objectiveOf = (row: EpochRow) => metricOf(row, objective) ?? NaN;
   await mkdir(dir, { recursive: true });
   const saved = claimed.checkpoint as unknown as ExternalCheckpoint | null;
   const resume = saved?.format === 'external' && existsSync(saved.path) ? saved : null;
@@ -75,7 +74,10 @@ async function runScript(
   const tableLength = Math.min(1_000_000, task.epochs * (perStep ? (stepsPerEpoch ?? 1_000) : 1) + 2);
 
   let last: EpochRow | null = null;
-  let diverged: Report | null = null;
+  let diverged: { epoch: number; reason: string } | null = null;
+  let badReport: string | null = null;
+  // Every metric name the script reported, for the message when the objective is not among them.
+  const reported = new Set<string>();
   let mismatch = false;
   let script!: ScriptRun;
   const output = () => formatOutput(script.stdout, script.stderr);
@@ -90,17 +92,31 @@ async function runScript(
       const checkpoint: ExternalCheckpoint = { format: 'external', epoch: m.epoch, path: path.resolve(m.path) };
       return io.checkpoint(i, checkpoint as never);
     }
-    if (![m.train_loss, m.val_loss].every(Number.isFinite)) {
-      diverged ??= m;
+    // The trial's outcome is decided: what the script reports before it stops is not kept.
+    if (diverged || badReport) return;
+    if (m.type === 'bad-report') {
+      badReport ??= m.error;
+      script.stop('bad-report');
+      return;
+    }
+    const judged = judgeReport(m, objective);
+    if ('diverged' in judged) {
+      diverged ??= { epoch: m.epoch, reason: judged.diverged };
       script.stop('diverged');
       return;
     }
+    if ('bad' in judged) {
+      badReport ??= judged.bad;
+      script.stop('bad-report');
+      return;
+    }
     if (m.epoch >= task.epochs) return void log.warn({ epoch: m.epoch }, 'epoch beyond task.epochs ignored');
-    const row = rowOf(m);
+    const { row } = judged;
+    for (const name of Object.keys(metricsOf(row))) reported.add(name);
     await io.epoch(i, row);
     if (!last || row.epoch >= last.epoch) last = row;
-    for (const e of earlier.splice(0)) lrCheck.check(e.epoch, e.lr, e[objective], stepsPerEpoch);
-    const note = mismatch ? null : lrCheck.check(row.epoch, row.lr, row[objective], stepsPerEpoch);
+    for (const e of earlier.splice(0)) lrCheck.check(e.epoch, e.lr, objectiveOf(e), stepsPerEpoch);
+    const note = mismatch ? null : lrCheck.check(row.epoch, row.lr, objectiveOf(row), stepsPerEpoch);
     if (note) {
       mismatch = true;
       log.warn({ note }, 'lr differs from the schedule');
@@ -149,16 +165,25 @@ async function runScript(
 
   if (handleError) return { status: 'failed', error: handleError, retryable: true };
   if (exit.stoppedFor === 'shutdown' || exit.stoppedFor === 'cancel') return { status: 'stopped' };
-  const d = diverged as Report | null;
-  if (d) return { status: 'diverged', epoch: d.epoch, reason: `non-finite loss at epoch ${d.epoch} (train_loss ${d.train_loss}, val_loss ${d.val_loss})` };
+  const d = diverged as { epoch: number; reason: string } | null;
+  if (d) return { status: 'diverged', epoch: d.epoch, reason: d.reason };
+  // The script would send the same report again: no retry.
   const tail = script.stderr.toString().slice(-1_500);
+  if (badReport) return { status: 'failed', error: new Error(tail ? `${badReport}\nstderr:\n${tail}` : badReport), retryable: false };
   if (exit.stoppedFor === 'timeout') {
     // A hang is the script's own; another attempt would hang as long again.
     return { status: 'failed', error: new Error(`killed after task.timeoutSeconds = ${task.timeoutSeconds} s\nstderr:\n${tail}`), retryable: false };
   }
   // A script resumed after its last epoch was checkpointed has nothing left to report.
   const final = (last as EpochRow | null) ?? (exit.code === 0 && resume ? (stored.at(-1) ?? null) : null);
-  if (exit.code === 0 && final) return { status: 'completed', final };
+  if (exit.code === 0 && final) {
+    if (metricOf(final, objective) !== undefined) return { status: 'completed', final };
+    // The leaderboard ranks on the objective's last value: a trial without one has nothing to rank.
+    for (const e of stored) for (const name of Object.keys(metricsOf(e))) reported.add(name);
+    const names = reported.size > 0 ? [...reported].join(', ') : 'none';
+    const where = reported.has(objective) ? `its last epoch (${final.epoch}) did not report` : 'never reported';
+    return { status: 'failed', error: new Error(`the script ${where} the objective metric ${objective} (metrics it reported: ${names})`), retryable: false };
+  }
   const how = exit.code === 0 ? 'exited without reporting an epoch (does it call trial.report?)' : exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
   // A script that exits 0 without an epoch would do so again.
   return { status: 'failed', error: new ScriptFailed(`the script ${how}\nstderr:\n${tail}`), retryable: exit.code !== 0 };

@@ -1,4 +1,4 @@
-import type { DatasetName, EpochRow, Metric } from '@lrsweep/contracts';
+import type { DatasetName, EpochRow as ReportedEpochRow, Metric } from '@lrsweep/contracts';
 import type { ModelSpec } from '../models/model.types.ts';
 import type { OptimizerSpec, OptimizerState } from '../optimizers/optimizer.types.ts';
 import type { SchedulerState, ScheduleSpec } from './scheduler.types.ts';
@@ -14,9 +14,10 @@ export interface TrainTask {
 /**
  * One epoch's metrics, spelled as PyTorch and W&B users read them (`val_loss`), the same from
  * the trainer through the worker and Postgres to the API: the one shape lives in contracts.
- * `lr` is the lr in effect at the start of the epoch.
+ * `lr` is the lr in effect at the start of the epoch. The built-in trainer reports all three
+ * metrics, where a script may report any (contracts' EpochRow has them nullable).
  */
-export type { EpochRow };
+export type EpochRow = Omit<ReportedEpochRow, 'train_loss' | 'val_loss' | 'val_acc' | 'metrics'> & { train_loss: number; val_loss: number; val_acc: number };
 
 /** Everything needed to continue a trial after `epoch`, as JSON. */
 export interface Checkpoint {
