@@ -16,6 +16,7 @@ export * from './external-trials.repository.ts';
 export * from './leaderboard.repository.ts';
 export * from './api-keys.repository.ts';
 export * from './reconcile.repository.ts';
+export * from './deployment.repository.ts';
 export {
   checksumOf,
   ensureDatabase,

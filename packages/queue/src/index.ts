@@ -7,3 +7,4 @@ export * from './sweep-events.ts';
 export * from './trainer-registry.ts';
 export * from './worker-registry.ts';
 export * from './reconcile.ts';
+export * from './deployment-binding.ts';
