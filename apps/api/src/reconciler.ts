@@ -3,8 +3,9 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@lrsweep/config';
 import type { TrialJob } from '@lrsweep/contracts';
-import { finishTrial, listUnfinishedTrials, refreshSweepStatus, type PrismaClient, type UnfinishedTrial } from '@lrsweep/db';
-import { heldTrialIds, registryTtlMs, requeueTrials, withRedisLock } from '@lrsweep/queue';
+import { Gauge } from 'prom-client';
+import { finishTrial, listUnfinishedTrials, readDeploymentId, refreshSweepStatus, type PrismaClient, type UnfinishedTrial } from '@lrsweep/db';
+import { claimPrefix, heldTrialIds, registryTtlMs, requeueTrials, withRedisLock } from '@lrsweep/queue';
 
 /**
  * Claims after which a trial is given up rather than re-queued: every claim is a worker that
@@ -68,19 +69,61 @@ async function reconcileIn(d: ReconcileDeps, queues: Map<string | null, Queue<Tr
   return { requeued, gaveUp: give.length };
 }
 
+/** Intervals without a completed pass (by this instance or another of the deployment) after which the reconciler says it is stuck. */
+export const STALE_INTERVALS = 3;
+
+export interface Reconciler {
+  /** When a reconciler of this deployment last completed a pass (ms since the epoch), as far as this instance knows. */
+  lastPassAt(): number;
+  stop(): Promise<void>;
+}
+
 /**
  * Runs reconcileOnce at start and every `intervalMs`, under a Redis lock so several API
  * instances take turns instead of racing. Errors (Postgres or Redis down) are logged and the
- * next tick tries again.
+ * next tick tries again. Each tick first re-binds the prefix to this deployment (after a Redis
+ * flush nothing else would) and skips the pass when another deployment owns it. Whoever
+ * completes a pass stamps `<prefix>:reconcile:last-pass`; an instance that sees no pass for
+ * STALE_INTERVALS intervals logs it (lastPassAt feeds a metric too), since a reconciler that
+ * never completes strands every lost trial without a word.
  */
-export function startReconciler(d: ReconcileDeps, intervalMs: number): { stop(): Promise<void> } {
+export function startReconciler(d: ReconcileDeps, intervalMs: number): Reconciler {
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
   const lockKey = `${d.prefix}:reconcile:lock`;
-  const tick = () => {
-    running = withRedisLock(d.redis, lockKey, Math.max(intervalMs, 30_000), async () => {
+  const lastPassKey = `${d.prefix}:reconcile:last-pass`;
+  const staleAfterMs = STALE_INTERVALS * intervalMs;
+  let lastPassAt = Date.now();
+  let warnedAt = 0;
+  const pass = async () => {
+    await claimPrefix(d.redis, d.prefix, await readDeploymentId(d.db));
+    const ran = await withRedisLock(d.redis, lockKey, Math.max(intervalMs, 30_000), async () => {
       await reconcileOnce(d);
-    }).catch((err: Error) => d.logger.warn({ err: err.message }, 'reconciler pass failed; retrying next tick'));
+    });
+    if (ran) {
+      lastPassAt = Date.now();
+      await d.redis.set(lastPassKey, String(lastPassAt), 'PX', staleAfterMs * 10);
+    } else {
+      lastPassAt = Math.max(lastPassAt, Number(await d.redis.get(lastPassKey)) || 0);
+    }
+  };
+  const checkLiveness = () => {
+    const sinceMs = Date.now() - lastPassAt;
+    if (sinceMs <= staleAfterMs) {
+      if (warnedAt) d.logger.info({ sinceMs }, 'reconciler: passes complete again');
+      warnedAt = 0;
+    } else if (Date.now() - warnedAt >= staleAfterMs) {
+      warnedAt = Date.now();
+      d.logger.error(
+        { sinceMs, intervalMs },
+        `reconciler: no pass completed for ${Math.round(sinceMs / 1000)}s (${STALE_INTERVALS}+ intervals of ${intervalMs} ms): lost trials are not being re-enqueued; see the warnings before this line`,
+      );
+    }
+  };
+  const tick = () => {
+    running = pass()
+      .catch((err: Error) => d.logger.warn({ err: err.message }, 'reconciler pass failed; retrying next tick'))
+      .finally(checkLiveness);
   };
   tick();
   const timer = setInterval(() => {
@@ -88,6 +131,7 @@ export function startReconciler(d: ReconcileDeps, intervalMs: number): { stop():
   }, intervalMs);
   timer.unref();
   return {
+    lastPassAt: () => lastPassAt,
     async stop() {
       stopped = true;
       clearInterval(timer);
@@ -96,7 +140,10 @@ export function startReconciler(d: ReconcileDeps, intervalMs: number): { stop():
   };
 }
 
-/** The API's reconciler: on when LRSWEEP_RECONCILE_MS > 0, stopped by app.close() before the services close. */
+/**
+ * The API's reconciler: on when LRSWEEP_RECONCILE_MS > 0, stopped by app.close() before the
+ * services close. `lrsweep_reconciler_last_pass_age_seconds` says how long ago a pass last completed.
+ */
 export const reconcilerPlugin = fp(async (app) => {
   const { config } = app;
   if (config.reconcileMs <= 0) return;
@@ -104,5 +151,13 @@ export const reconcilerPlugin = fp(async (app) => {
     { db: app.db, queueFor: app.trialQueueFor, redis: app.redis, prefix: config.queuePrefix, lockMs: config.lockMs, logger: app.log as unknown as Logger },
     config.reconcileMs,
   );
+  new Gauge({
+    name: 'lrsweep_reconciler_last_pass_age_seconds',
+    help: `Seconds since a reconciler of this deployment last completed a pass; above ${STALE_INTERVALS} x LRSWEEP_RECONCILE_MS it is stuck`,
+    registers: [app.metrics],
+    collect() {
+      this.set((Date.now() - r.lastPassAt()) / 1000);
+    },
+  });
   app.addHook('onClose', () => r.stop());
 });
