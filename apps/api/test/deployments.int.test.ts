@@ -48,7 +48,7 @@ async function runSweep(s: Stack, name: string): Promise<string> {
 const completed = (s: Stack, id: string) =>
   waitFor(`sweep ${id} to complete`, async () => {
     const res = await s.app.inject({ url: `/v1/sweeps/${id}` });
-    return res.json().status === 'completed' ? res.json() : null;
+    return res.json().status === 'completed' ? (res.json() as { trials: { completed: number } }) : null;
   });
 
 describe('two deployments on one Redis', () => {

@@ -17,6 +17,7 @@ export * from './leaderboard.repository.ts';
 export * from './api-keys.repository.ts';
 export * from './reconcile.repository.ts';
 export * from './deployment.repository.ts';
+export * from './project-queue.repository.ts';
 export {
   checksumOf,
   ensureDatabase,
