@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { createDb, migrate, type PrismaClient } from '@lrsweep/db';
 import { deploymentKey } from '@lrsweep/queue';
 import { checkSweep } from './checks.ts';
+import { diagnoseOpenTrials } from './diagnose.ts';
 import { faultSchedule, type Fault, type FaultKind } from './faults.ts';
 import { entries, runOnce, Slot } from './fleet.ts';
 import { freePort, OwnPostgres, OwnRedis } from './services.ts';
@@ -191,6 +192,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       if (s && open === 0 && s.status !== 'running' && s.status !== 'queued') break;
       if (Date.now() > deadline) {
         problems.push(`not settled within ${timeoutMs / 1000}s: ${open} trials queued or running, sweep ${s?.status}`);
+        problems.push(...(await diagnoseOpenTrials(db, admin, 'lrsweep', sweepId).catch((err: Error) => [`diagnosis failed: ${err.message}`])));
         break;
       }
       await sleep(500);
