@@ -50,10 +50,35 @@ export async function reconcileOnce(d: ReconcileDeps): Promise<ReconcileResult> 
   return reconcileIn(d, queues, unfinished);
 }
 
+/**
+ * Job locks of silence after which a running trial that only a live worker still lists (its
+ * job gone from Redis) is taken for wedged, not slow: a slow epoch keeps its job and renews
+ * its lock, and a worker stuck on a trial whose job vanished would list it, and strand it, forever.
+ */
+export const WEDGED_AFTER_LOCKS = 10;
+
 async function reconcileIn(d: ReconcileDeps, queues: Map<string | null, Queue<TrialJob>>, unfinished: UnfinishedTrial[]): Promise<ReconcileResult> {
-  const held = new Set<string>();
-  for (const q of queues.values()) for (const id of await heldTrialIds(q, d.redis, d.prefix)) held.add(id);
-  const lost = unfinished.filter((t) => !held.has(t.id));
+  const byJob = new Set<string>();
+  const byWorker = new Map<string, string>();
+  for (const q of queues.values()) {
+    const held = await heldTrialIds(q, d.redis, d.prefix);
+    for (const id of held.byJob) byJob.add(id);
+    for (const [id, worker] of held.byWorker) byWorker.set(id, worker);
+  }
+  const lost = unfinished.filter((t) => !byJob.has(t.id) && !byWorker.has(t.id));
+  const listedOnly = unfinished.filter((t) => t.state === 'running' && !byJob.has(t.id) && byWorker.has(t.id));
+  if (listedOnly.length > 0) {
+    const silentSince = new Date(Date.now() - WEDGED_AFTER_LOCKS * d.lockMs);
+    const longSilent = new Set((await listUnfinishedTrials(d.db, { runningOlderThan: silentSince })).filter((t) => t.state === 'running').map((t) => t.id));
+    const wedged = listedOnly.filter((t) => longSilent.has(t.id));
+    if (wedged.length > 0) {
+      d.logger.error(
+        { trials: wedged.map((t) => ({ trialId: t.id, worker: byWorker.get(t.id) })) },
+        `reconciler: ${wedged.length} trials listed by a live worker but silent for over ${WEDGED_AFTER_LOCKS} job locks with no job in Redis: re-enqueued; that worker looks stuck`,
+      );
+      lost.push(...wedged);
+    }
+  }
   const give = lost.filter((t) => t.attempts >= MAX_CLAIMS);
   for (const t of give) {
     await finishTrial(d.db, t.id, { state: 'failed', error: `gave up after ${t.attempts} attempts whose workers vanished` });

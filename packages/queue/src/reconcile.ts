@@ -4,15 +4,22 @@ import type { Redis } from 'ioredis';
 import type { TrialJob } from '@lrsweep/contracts';
 import { listWorkers } from './worker-registry.ts';
 
+export interface HeldTrials {
+  /** Trial ids with a job waiting, delayed, prioritized, or active under a live lock. */
+  byJob: Set<string>;
+  /** Trial ids a live worker says it is training, with that worker's id. */
+  byWorker: Map<string, string>;
+}
+
 /**
- * Trial ids something in Redis still answers for: a job waiting, delayed, prioritized or
- * active under a live lock (BullMQ's own lists and lock keys, read through the queue's key
- * map), or a live worker that says it is training it. Anything Postgres calls unfinished and
- * not in here was lost. An active job whose lock has expired is stalled (its worker died), and
- * not held: the reconciler recovers it within its own interval instead of waiting for a live
+ * What something in Redis still answers for: a job waiting, delayed, prioritized or active
+ * under a live lock (BullMQ's own lists and lock keys, read through the queue's key map), or a
+ * live worker that says it is training the trial. Anything Postgres calls unfinished and in
+ * neither was lost. An active job whose lock has expired is stalled (its worker died), and not
+ * held: the reconciler recovers it within its own interval instead of waiting for a live
  * worker's stalled check, which never comes when no worker of this queue is left.
  */
-export async function heldTrialIds(queue: Queue<TrialJob>, redis: Redis, prefix: string): Promise<Set<string>> {
+export async function heldTrialIds(queue: Queue<TrialJob>, redis: Redis, prefix: string): Promise<HeldTrials> {
   const k = queue.keys;
   const [lists, workers] = await Promise.all([
     redis
@@ -26,14 +33,15 @@ export async function heldTrialIds(queue: Queue<TrialJob>, redis: Redis, prefix:
       .exec(),
     listWorkers(redis, prefix),
   ]);
-  const held = new Set<string>();
+  const byJob = new Set<string>();
   for (const [err] of lists ?? []) if (err) throw err;
   const replies = (lists ?? []).map(([, ids]) => ids as string[]);
-  for (const ids of replies.slice(0, -1)) for (const id of ids) held.add(id);
+  for (const ids of replies.slice(0, -1)) for (const id of ids) byJob.add(id);
   const active = replies.at(-1) ?? [];
-  if (active.length > 0) for (const id of await lockedIds(queue, redis, active)) held.add(id);
-  for (const w of workers) for (const id of w.currentTrials) held.add(id);
-  return held;
+  if (active.length > 0) for (const id of await lockedIds(queue, redis, active)) byJob.add(id);
+  const byWorker = new Map<string, string>();
+  for (const w of workers) for (const id of w.currentTrials) byWorker.set(id, w.id);
+  return { byJob, byWorker };
 }
 
 /** The active job ids whose worker still holds the job lock (`<job key>:lock`, renewed while it runs). */
