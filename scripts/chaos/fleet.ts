@@ -20,6 +20,8 @@ export class Slot {
     private readonly env: NodeJS.ProcessEnv,
     private readonly cwd: string,
     private readonly log: WriteStream,
+    /** Called with every output line, for the run to count what it must report. */
+    private readonly onLine: (line: string) => void = () => {},
     private readonly restartDelayMs = 500,
   ) {}
 
@@ -28,7 +30,9 @@ export class Slot {
     const child = spawn(process.execPath, this.argv, { cwd: this.cwd, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const take = (d: Buffer) => {
       this.log.write(`[${this.name}#${this.starts}] ${d}`);
-      this.tail.push(...String(d).split('\n').filter(Boolean));
+      const lines = String(d).split('\n').filter(Boolean);
+      lines.forEach(this.onLine);
+      this.tail.push(...lines);
       this.tail.splice(0, Math.max(0, this.tail.length - 40));
     };
     child.stdout!.on('data', take);

@@ -66,6 +66,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const faults = faultSchedule(o.seed, o.faults ?? 10, o.windowMs ?? 60_000);
   const problems: string[] = [];
   const done: Array<{ kind: FaultKind; note: string }> = [];
+  let stuckWorkerReports = 0;
 
   const redis = await OwnRedis.start();
   const pg = await OwnPostgres.start();
@@ -106,8 +107,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       LOG_LEVEL: 'warn',
     };
     const paths = entries(ROOT);
-    const apiSlot = new Slot('api', ['--import', 'tsx', paths.api], env, ROOT, log);
-    const workers = [...Array(workerCount).keys()].map((i) => new Slot(`worker${i}`, ['--import', 'tsx', paths.worker], { ...env, LRSWEEP_WORKER_NAME: `chaos-w${i}` }, ROOT, log));
+    // The reconciler's line for trials a live worker lists but has stopped working on: recovered, but a worker bug to report.
+    const watch = (line: string) => {
+      if (line.includes('that worker looks stuck')) stuckWorkerReports += 1;
+    };
+    const apiSlot = new Slot('api', ['--import', 'tsx', paths.api], env, ROOT, log, watch);
+    const workers = [...Array(workerCount).keys()].map((i) => new Slot(`worker${i}`, ['--import', 'tsx', paths.worker], { ...env, LRSWEEP_WORKER_NAME: `chaos-w${i}` }, ROOT, log, watch));
     slots.push(apiSlot, ...workers);
     apiSlot.start();
     for (const w of workers) w.start();
@@ -215,7 +220,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     const restarts = slots.reduce((n, s) => n + s.starts - 1, 0);
     const summary =
       `chaos seed=${o.seed} ${problems.length === 0 ? 'PASSED' : 'FAILED'} in ${Math.round((Date.now() - started) / 1000)}s: ` +
-      `faults ${[...counts].map(([k, n]) => `${k} x${n}`).join(', ')} (${duringSweep} of ${faults.length} while trials were open; ${restarts} process restarts); ` +
+      `faults ${[...counts].map(([k, n]) => `${k} x${n}`).join(', ')} (${duringSweep} of ${faults.length} while trials were open; ${restarts} process restarts; ${stuckWorkerReports} stuck-worker reports by the reconciler); ` +
       `checked ${checks.trials}/${expectedTrials} trials completed once, ${checks.epochs} epoch rows once with the scheduled lr, ` +
       `0 queued or running, sweep ${view?.status ?? 'unknown'}, ${pending} jobs left, wrong-database workers refused, other database untouched` +
       (problems.length ? `; ${problems.length} problems` : '');

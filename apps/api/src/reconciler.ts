@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '@lrsweep/config';
 import type { TrialJob } from '@lrsweep/contracts';
 import { Gauge } from 'prom-client';
-import { finishTrial, listUnfinishedTrials, readDeploymentId, refreshSweepStatus, type PrismaClient, type UnfinishedTrial } from '@lrsweep/db';
+import { finishTrial, listSilentTrials, listUnfinishedTrials, readDeploymentId, refreshSweepStatus, type PrismaClient, type UnfinishedTrial } from '@lrsweep/db';
 import { claimPrefix, heldTrialIds, registryTtlMs, requeueTrials, withRedisLock } from '@lrsweep/queue';
 
 /**
@@ -51,9 +51,11 @@ export async function reconcileOnce(d: ReconcileDeps): Promise<ReconcileResult> 
 }
 
 /**
- * Job locks of silence after which a running trial that only a live worker still lists (its
- * job gone from Redis) is taken for wedged, not slow: a slow epoch keeps its job and renews
- * its lock, and a worker stuck on a trial whose job vanished would list it, and strand it, forever.
+ * Job locks of silence after which a trial that only a live worker still lists (its job gone
+ * from Redis) is taken for wedged, not slow: a slow epoch keeps its job and renews its lock, a
+ * claim takes milliseconds, and a worker stuck on a trial whose job vanished (the chaos run
+ * found some, queued or running, after Redis and Postgres restarts) would list it, and strand
+ * it, forever.
  */
 export const WEDGED_AFTER_LOCKS = 10;
 
@@ -66,10 +68,10 @@ async function reconcileIn(d: ReconcileDeps, queues: Map<string | null, Queue<Tr
     for (const [id, worker] of held.byWorker) byWorker.set(id, worker);
   }
   const lost = unfinished.filter((t) => !byJob.has(t.id) && !byWorker.has(t.id));
-  const listedOnly = unfinished.filter((t) => t.state === 'running' && !byJob.has(t.id) && byWorker.has(t.id));
+  const listedOnly = unfinished.filter((t) => !byJob.has(t.id) && byWorker.has(t.id));
   if (listedOnly.length > 0) {
     const silentSince = new Date(Date.now() - WEDGED_AFTER_LOCKS * d.lockMs);
-    const longSilent = new Set((await listUnfinishedTrials(d.db, { runningOlderThan: silentSince })).filter((t) => t.state === 'running').map((t) => t.id));
+    const longSilent = new Set(await listSilentTrials(d.db, listedOnly.map((t) => t.id), silentSince));
     const wedged = listedOnly.filter((t) => longSilent.has(t.id));
     if (wedged.length > 0) {
       d.logger.error(
@@ -79,6 +81,10 @@ async function reconcileIn(d: ReconcileDeps, queues: Map<string | null, Queue<Tr
       lost.push(...wedged);
     }
   }
+  return requeueOrGiveUp(d, queues, lost);
+}
+
+async function requeueOrGiveUp(d: ReconcileDeps, queues: Map<string | null, Queue<TrialJob>>, lost: UnfinishedTrial[]): Promise<ReconcileResult> {
   const give = lost.filter((t) => t.attempts >= MAX_CLAIMS);
   for (const t of give) {
     await finishTrial(d.db, t.id, { state: 'failed', error: `gave up after ${t.attempts} attempts whose workers vanished` });

@@ -81,16 +81,18 @@ describe('reconcileOnce', () => {
     expect(await waitingIds()).toEqual([a]);
   });
 
-  it('re-enqueues a running trial a live worker lists but has left silent, with no job, for WEDGED_AFTER_LOCKS locks', async () => {
-    const { trialIds } = await submit(2);
+  it('re-enqueues a trial, queued or running, a live worker lists but has left silent, with no job, for WEDGED_AFTER_LOCKS locks', async () => {
+    const { trialIds } = await submit(3);
     await stack.app.trialQueue.obliterate({ force: true });
-    const [wedged, slow] = trialIds as [string, string];
-    for (const id of trialIds) await claimTrial(stack.db, id, { worker: 'w:3', backend: 'noop' });
-    await age(wedged, (WEDGED_AFTER_LOCKS * deps.lockMs) / 1000 + 5);
-    await age(slow, (WEDGED_AFTER_LOCKS * deps.lockMs) / 1000 - 5);
-    await listBy('w:3', [wedged, slow]);
-    expect(await reconcileOnce(deps)).toEqual({ requeued: 1, gaveUp: 0 });
-    expect(await waitingIds()).toEqual([wedged]);
+    const [wedged, slow, neverClaimed] = trialIds as [string, string, string];
+    for (const id of [wedged, slow]) await claimTrial(stack.db, id, { worker: 'w:3', backend: 'noop' });
+    const wedgedFor = (WEDGED_AFTER_LOCKS * deps.lockMs) / 1000;
+    await age(wedged, wedgedFor + 5);
+    await age(slow, wedgedFor - 5);
+    await age(neverClaimed, wedgedFor + 5);
+    await listBy('w:3', trialIds);
+    expect(await reconcileOnce(deps)).toEqual({ requeued: 2, gaveUp: 0 });
+    expect(await waitingIds()).toEqual([wedged, neverClaimed].sort());
   });
 
   it('replaces a job BullMQ failed for good while Postgres still calls its trial unfinished', async () => {

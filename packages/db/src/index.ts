@@ -18,6 +18,7 @@ export * from './api-keys.repository.ts';
 export * from './reconcile.repository.ts';
 export * from './deployment.repository.ts';
 export * from './project-queue.repository.ts';
+export * from './silent-trials.repository.ts';
 export {
   checksumOf,
   ensureDatabase,
