@@ -16,7 +16,8 @@ export default defineConfig({
       {
         test: {
           name: 'int',
-          include: ['{apps,packages}/*/{src,test}/**/*.int.test.ts'],
+          // scripts/: the short chaos run (scripts/chaos).
+          include: ['{apps,packages}/*/{src,test}/**/*.int.test.ts', 'scripts/**/*.int.test.ts'],
           exclude: ['**/node_modules/**'],
           // Integration suites start real workers against one Postgres and one Redis on a
           // 2-core machine: running their files one at a time keeps them from starving each other.

@@ -33,6 +33,8 @@ export async function buildApp({ logger, ...services }: AppOptions) {
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     frameworkErrors,
+    // Behind a TLS-terminating proxy: request.protocol (the Bull Board cookie's Secure) and request.ip (rate limits) from X-Forwarded-*.
+    trustProxy: services.config.trustProxy,
     ajv: { customOptions: { allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(schemaCompiler());

@@ -1,6 +1,6 @@
 import { createLogger, loadConfig, onShutdown, redactUrl } from '@lrsweep/config';
-import { createDb, pingDatabase } from '@lrsweep/db';
-import { connectRedis, createRedis, createTrialQueue, pingRedis } from '@lrsweep/queue';
+import { createDb, pingDatabase, readDeploymentId } from '@lrsweep/db';
+import { claimPrefix, connectRedis, createRedis, createTrialQueue, pingRedis } from '@lrsweep/queue';
 import { buildApp } from './app.ts';
 
 /** Boots the API: checks its services, listens, and stops cleanly on SIGTERM/SIGINT. */
@@ -14,6 +14,12 @@ export async function startApi(overrides: { port?: number; host?: string } = {})
   const redis = createRedis(config.redisUrl, 'producer');
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   await connectRedis(redis);
+  // Refuse to serve a queue prefix another deployment's database owns (ForeignPrefixError says what to change).
+  await claimPrefix(redis, config.queuePrefix, await readDeploymentId(db)).catch(async (err: Error) => {
+    redis.disconnect();
+    await db.$disconnect();
+    throw err;
+  });
   const trialQueue = createTrialQueue(redis, config.queuePrefix);
   const app = await buildApp({ logger, db, trialQueue, redis, config });
   onShutdown(logger, [

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '@lrsweep/config';
 import { claimTrial, finishTrial } from '@lrsweep/db';
 import { writeWorker } from '@lrsweep/queue';
-import { MAX_CLAIMS, reconcileOnce, type ReconcileDeps } from '../src/reconciler.ts';
+import { MAX_CLAIMS, reconcileOnce, WEDGED_AFTER_LOCKS, type ReconcileDeps } from '../src/reconciler.ts';
 import { startStack, type Stack } from './stack.ts';
 
 // The reconciler alone, on the real Postgres and Redis, no workers: each case sets up what
@@ -45,8 +45,12 @@ async function submit(seeds: number): Promise<{ sweepId: string; trialIds: strin
 }
 
 const waitingIds = async () => (await stack.app.trialQueue.getWaiting(0, -1)).map((j) => j.id).sort();
-/** Makes a running trial look silent for longer than the registry TTL. */
-const age = (id: string) => stack.db.$executeRaw`UPDATE "Trial" SET "updatedAt" = now() - interval '1 hour' WHERE id = ${id}::uuid`;
+/** Makes a running trial look silent for longer than the registry TTL (by default for far longer than WEDGED_AFTER_LOCKS locks). */
+const age = (id: string, seconds = 3600) => stack.db.$executeRaw`UPDATE "Trial" SET "updatedAt" = now() - make_interval(secs => ${seconds}) WHERE id = ${id}::uuid`;
+const listBy = (worker: string, trialIds: string[]) => {
+  const now = new Date().toISOString();
+  return writeWorker(stack.app.redis, deps.prefix, { id: worker, host: 'w', pid: 1, gpu: null, backend: 'noop', currentTrials: trialIds, trialsDone: 0, samplesPerSecond: null, startedAt: now, lastSeenAt: now }, 10_000);
+};
 
 describe('reconcileOnce', () => {
   it('re-enqueues queued trials whose jobs are gone, and nothing that is still held', async () => {
@@ -68,12 +72,27 @@ describe('reconcileOnce', () => {
     expect(await reconcileOnce(deps)).toEqual({ requeued: 0, gaveUp: 0 });
 
     await age(a);
-    await age(b);
+    // Silent for longer than the registry TTL, not for WEDGED_AFTER_LOCKS locks: a slow epoch.
+    await age(b, 5);
     // b is still on a live worker's list: left alone even though its job is gone.
     const now = new Date().toISOString();
     await writeWorker(stack.app.redis, deps.prefix, { id: 'w:1', host: 'w', pid: 1, gpu: null, backend: 'noop', currentTrials: [b], trialsDone: 0, samplesPerSecond: null, startedAt: now, lastSeenAt: now }, 10_000);
     expect(await reconcileOnce(deps)).toEqual({ requeued: 1, gaveUp: 0 });
     expect(await waitingIds()).toEqual([a]);
+  });
+
+  it('re-enqueues a trial, queued or running, a live worker lists but has left silent, with no job, for WEDGED_AFTER_LOCKS locks', async () => {
+    const { trialIds } = await submit(3);
+    await stack.app.trialQueue.obliterate({ force: true });
+    const [wedged, slow, neverClaimed] = trialIds as [string, string, string];
+    for (const id of [wedged, slow]) await claimTrial(stack.db, id, { worker: 'w:3', backend: 'noop' });
+    const wedgedFor = (WEDGED_AFTER_LOCKS * deps.lockMs) / 1000;
+    await age(wedged, wedgedFor + 5);
+    await age(slow, wedgedFor - 5);
+    await age(neverClaimed, wedgedFor + 5);
+    await listBy('w:3', trialIds);
+    expect(await reconcileOnce(deps)).toEqual({ requeued: 2, gaveUp: 0 });
+    expect(await waitingIds()).toEqual([wedged, neverClaimed].sort());
   });
 
   it('replaces a job BullMQ failed for good while Postgres still calls its trial unfinished', async () => {

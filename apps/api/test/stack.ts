@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { renewDeploymentId } from '@lrsweep/db';
 import { createTestDatabase } from '@lrsweep/db/testing';
 import { connectRedis, createRedis, createTrialQueue } from '@lrsweep/queue';
 import { createLogger, loadConfig } from '@lrsweep/config';
@@ -25,6 +26,8 @@ export async function startStack(
   } = {},
 ) {
   const database = await createTestDatabase();
+  // Test databases are clones of one template, so they share its deployment id: each stack is a deployment of its own.
+  await renewDeploymentId(database.db);
   const prefix = `lrsweep-test-${randomUUID().slice(0, 8)}`;
   const env = {
     ...process.env,

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { createLogger, loadConfig, onShutdown, redactUrl } from '@lrsweep/config';
-import { pingDatabase } from '@lrsweep/db';
-import { QUEUES, connectRedis, createRedis, pingRedis } from '@lrsweep/queue';
+import { createDb, disconnectDb, pingDatabase, readDeploymentId } from '@lrsweep/db';
+import { QUEUES, claimPrefixAt, connectRedis, createRedis, pingRedis } from '@lrsweep/queue';
 import { startWorkerHeartbeat } from './worker-heartbeat.ts';
 import { startMetricsServer, workerMetrics } from './metrics-server.ts';
 import { loadWorkerConfig } from './worker-config.ts';
@@ -33,6 +33,9 @@ export async function startWorker(options: { gpu?: number; trainerFlags?: string
   const workerConfig = loadWorkerConfig({ trainerFlags: options.trainerFlags });
   await pingDatabase(config.databaseUrl);
   await pingRedis(config.redisUrl);
+  // A worker on a queue prefix another deployment's database owns would take trials its database lacks: refuse to start.
+  const bootDb = createDb(config.databaseUrl);
+  await claimPrefixAt(config.redisUrl, config.queuePrefix, await readDeploymentId(bootDb).finally(() => disconnectDb(bootDb)));
   if (options.gpu !== undefined) process.env.CUDA_VISIBLE_DEVICES = String(options.gpu);
   // The training children inherit this name, so trials record the worker the registry lists, not a child's pid.
   process.env.LRSWEEP_WORKER_NAME = config.workerName;

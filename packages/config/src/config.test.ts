@@ -13,6 +13,17 @@ describe('security settings', () => {
   });
 
   it.each([
+    [undefined, false],
+    ['false', false],
+    ['true', true],
+    ['10.0.0.0/8, ::1', ['10.0.0.0/8', '::1']],
+  ] as const)('read LRSWEEP_TRUST_PROXY=%s as %j', (raw, trustProxy) => {
+    expect(loadConfig(raw === undefined ? {} : { LRSWEEP_TRUST_PROXY: raw }).trustProxy).toEqual(trustProxy);
+  });
+
+  it.each([
+    [{ LRSWEEP_TRUST_PROXY: 'yes' }, /LRSWEEP_TRUST_PROXY/],
+    [{ LRSWEEP_TRUST_PROXY: '2' }, /LRSWEEP_TRUST_PROXY/],
     [{ LRSWEEP_AUTH: 'off' }, /LRSWEEP_AUTH/],
     [{ LRSWEEP_RATE_LIMIT: '-1' }, /LRSWEEP_RATE_LIMIT/],
     [{ LRSWEEP_CORS_ORIGINS: 'https://a.example/' }, /LRSWEEP_CORS_ORIGINS.*no trailing slash/],

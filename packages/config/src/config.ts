@@ -46,6 +46,14 @@ export interface Config {
    * A worker killed mid-trial hands its job on after about this long. @defaultValue 60000
    */
   lockMs: number;
+  /**
+   * Which proxies the API believes about the client (`X-Forwarded-For`, `-Proto`, `-Host`), as
+   * Fastify's `trustProxy`: `true` (any: only when the API is reachable through the proxy
+   * alone) or a comma-separated list of proxy addresses/CIDRs. Behind a
+   * TLS-terminating proxy it makes the request https, so the Bull Board cookie is `Secure`, and
+   * rate limits count the client's address, not the proxy's. @defaultValue false
+   */
+  trustProxy: boolean | string[];
   /** How often the API re-enqueues trials Postgres says are unfinished but no job holds; 0 turns it off. @defaultValue 10000 */
   reconcileMs: number;
 }
@@ -105,6 +113,19 @@ function origins(env: Env, name: string): string[] {
   return list;
 }
 
+function trustProxy(env: Env): boolean | string[] {
+  const raw = (env.LRSWEEP_TRUST_PROXY ?? '').trim();
+  if (raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  const list = raw.split(',').map((a) => a.trim()).filter((a) => a !== '');
+  for (const a of list) {
+    if (!/^[0-9a-fA-F:.]*[:.][0-9a-fA-F:.]*(\/\d{1,3})?$/.test(a)) {
+      throw new ConfigError('LRSWEEP_TRUST_PROXY', `must be true, false, or proxy addresses/CIDRs (10.0.0.0/8,::1), got '${a}'`);
+    }
+  }
+  return list;
+}
+
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   return Object.freeze({
     databaseUrl: url(env, 'DATABASE_URL', 'postgresql://postgres@127.0.0.1:5432/lrsweep', ['postgresql:', 'postgres:']),
@@ -125,6 +146,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     metricsPort: integer(env, 'LRSWEEP_METRICS_PORT', 0, 0, 65535),
     lockMs: integer(env, 'LRSWEEP_LOCK_MS', 60_000, 1_000, 3_600_000),
     reconcileMs: integer(env, 'LRSWEEP_RECONCILE_MS', 10_000, 0, 3_600_000),
+    trustProxy: trustProxy(env),
   });
 }
 

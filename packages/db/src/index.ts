@@ -18,6 +18,9 @@ export * from './external-trials.repository.ts';
 export * from './leaderboard.repository.ts';
 export * from './api-keys.repository.ts';
 export * from './sweep-growth.repository.ts';
+export * from './deployment.repository.ts';
+export * from './project-queue.repository.ts';
+export * from './silent-trials.repository.ts';
 export {
   checksumOf,
   ensureDatabase,

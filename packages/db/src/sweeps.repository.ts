@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { inTransaction, Prisma, type DbClient } from './client.ts';
 import type { SweepStatus, TrialState } from './generated/prisma/enums.ts';
 import { isUuid } from './ids.ts';
-import { countTrials, emptyCounts, finishedOf, type TrialCounts } from './trial-counts.ts';
+import { countsOf, finishedOf, type TrialCounts } from './trial-counts.ts';
 
 export type ObjectiveMode = 'min' | 'max';
 
@@ -100,12 +100,7 @@ export async function getSweep(db: DbClient, id: string, project?: string): Prom
   const found = rows[0];
   if (!found) return null;
   const { counts: byState, ...row } = found;
-  const counts = emptyCounts();
-  for (const [state, n] of Object.entries(byState ?? {}) as [TrialState, number][]) {
-    counts[state] = n;
-    counts.total += n;
-  }
-  return toView(row, counts);
+  return toView(row, countsOf(byState));
 }
 
 export interface ListSweepsInput {
@@ -121,21 +116,20 @@ export async function listSweeps(
   db: DbClient,
   { project, page, pageSize }: ListSweepsInput,
 ): Promise<{ items: SweepView[]; total: number }> {
-  const where = project === undefined ? {} : { project };
-  const [rows, total] = await Promise.all([
-    db.sweep.findMany({
-      where,
-      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
-      skip: (Math.max(page, 1) - 1) * pageSize,
-      take: pageSize,
-    }),
-    db.sweep.count({ where }),
-  ]);
-  const counts = await countTrials(
-    db,
-    rows.map((r) => r.id),
-  );
-  return { items: rows.map((r) => toView(r, counts.get(r.id) ?? emptyCounts())), total };
+  // Each row, its counts and the total in ONE statement, so from one snapshot, as getSweep:
+  // read apart, a claim committing in between showed a running trial in a sweep still called queued.
+  const rows = await db.$queryRaw<Array<SweepRow & { counts: Partial<Record<TrialState, number>> | null; total: number }>>`
+    SELECT s.id::text AS id, s.project, s.name, s.status::text AS status, s.spec, s."objectiveMetric", s."objectiveMode",
+           s."totalTrials", s."createdAt", s."updatedAt", s."startedAt", s."finishedAt",
+           (SELECT json_object_agg(c.state, c.n) FROM (SELECT state, count(*)::int AS n FROM "Trial" WHERE "sweepId" = s.id GROUP BY state) c) AS counts,
+           count(*) OVER ()::int AS total
+      FROM "Sweep" s
+     WHERE (${project ?? null}::text IS NULL OR s.project = ${project ?? null}::text)
+     ORDER BY s."createdAt" DESC, s.id ASC
+     OFFSET ${(Math.max(page, 1) - 1) * pageSize} LIMIT ${pageSize}`;
+  // A page past the end has no row to carry the total.
+  const total = rows[0]?.total ?? (await db.sweep.count({ where: project === undefined ? {} : { project } }));
+  return { items: rows.map(({ counts: byState, total: _total, ...row }) => toView(row, countsOf(byState))), total };
 }
 
 export interface CancelSweepResult {

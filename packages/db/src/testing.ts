@@ -5,7 +5,9 @@ import pg from 'pg';
 import { createDb, type PrismaClient } from './client.ts';
 import { migrate, readMigrations } from './migrate.ts';
 
-const TEMPLATE = 'lrsweep_template';
+// Named by the migrations' digest: checkouts with different migrations (branches, worktrees)
+// share one server without rebuilding each other's template under their running tests.
+const TEMPLATE_PREFIX = 'lrsweep_template_';
 // Any constant works; it only has to differ from Prisma's migrate lock (72707369).
 const TEMPLATE_LOCK_KEY = 72707370;
 
@@ -40,26 +42,28 @@ async function withAdmin<T>(fn: (admin: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-let templateReady: Promise<void> | undefined;
+let templateReady: Promise<string> | undefined;
 
-/** Builds the template unless it holds exactly the migrations on disk (tagged by a digest). */
-function ensureTemplate(admin: pg.Client): Promise<void> {
+/** Builds the template unless it holds exactly the migrations on disk (tagged by a digest); returns its name. */
+function ensureTemplate(admin: pg.Client): Promise<string> {
   templateReady ??= (async () => {
     const migrations = await readMigrations();
     const digest = createHash('sha256')
       .update(migrations.map((m) => `${m.name}:${m.checksum}`).join('\n'))
       .digest('hex');
     const tag = `lrsweep-migrations:${digest}`;
+    const template = TEMPLATE_PREFIX + digest.slice(0, 16);
     const { rows } = await admin.query<{ tag: string | null }>(
       `SELECT shobj_description(oid, 'pg_database') AS tag FROM pg_database WHERE datname = $1`,
-      [TEMPLATE],
+      [template],
     );
-    if (rows[0]?.tag === tag) return;
-    await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${TEMPLATE}`);
-    await migrate(urlFor(TEMPLATE), { createDatabase: false });
+    if (rows[0]?.tag === tag) return template;
+    await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${template}`);
+    await migrate(urlFor(template), { createDatabase: false });
     // Tagged last: a template left half-built by a crash has no tag and is rebuilt next time.
-    await admin.query(`COMMENT ON DATABASE ${TEMPLATE} IS '${tag}'`);
+    await admin.query(`COMMENT ON DATABASE ${template} IS '${tag}'`);
+    return template;
   })();
   // A failed attempt must not be cached for the rest of the run.
   templateReady.catch(() => {
@@ -71,8 +75,8 @@ function ensureTemplate(admin: pg.Client): Promise<void> {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `lrsweep_t_${randomBytes(6).toString('hex')}`;
   await withAdmin(async (admin) => {
-    await ensureTemplate(admin);
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE}`);
+    const template = await ensureTemplate(admin);
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
   });
   const url = urlFor(name);
   const db = createDb(url, { poolSize: 5 });

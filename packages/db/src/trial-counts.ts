@@ -13,6 +13,16 @@ export function emptyCounts(): TrialCounts {
   return { total: 0, queued: 0, running: 0, completed: 0, failed: 0, diverged: 0, cancelled: 0 };
 }
 
+/** TrialCounts from a `json_object_agg(state, n)` (null when the sweep has no trials). */
+export function countsOf(byState: Partial<Record<TrialState, number>> | null): TrialCounts {
+  const counts = emptyCounts();
+  for (const [state, n] of Object.entries(byState ?? {}) as [TrialState, number][]) {
+    counts[state] = n;
+    counts.total += n;
+  }
+  return counts;
+}
+
 /** Trial counts by state for several sweeps in one GROUP BY. */
 export async function countTrials(db: DbClient, sweepIds: string[]): Promise<Map<string, TrialCounts>> {
   const out = new Map(sweepIds.map((id) => [id, emptyCounts()]));

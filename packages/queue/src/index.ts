@@ -8,3 +8,4 @@ export * from './advertised-trainers.ts';
 export * from './worker-registry.ts';
 export * from './lost-trials.ts';
 export * from './redis-lock.ts';
+export * from './deployment-binding.ts';
