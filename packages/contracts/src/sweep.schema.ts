@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { EarlyStopping } from './early-stopping.schema.ts';
 import { Objective, Task } from './task.schema.ts';
 
 /**
@@ -23,12 +24,15 @@ export const CreateSweepBody = Type.Object(
     schedules: Type.Array(ScheduleEntry, { minItems: 1, maxItems: 1000 }),
     seeds: Type.Optional(Seeds),
     objective: Type.Optional(Objective),
+    /** Successive halving over rungs instead of the full grid (see early-stopping.schema.ts). */
+    early_stopping: Type.Optional(EarlyStopping),
   },
   { additionalProperties: false },
 );
 
 export const SWEEP_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
-export const TRIAL_STATES = ['queued', 'running', 'completed', 'failed', 'diverged', 'cancelled'] as const;
+/** `stopped`: left behind at a rung of successive halving, its rung's trial finished and kept. */
+export const TRIAL_STATES = ['queued', 'running', 'completed', 'failed', 'diverged', 'cancelled', 'stopped'] as const;
 
 export const TrialCounts = Type.Object({
   total: Type.Integer(),

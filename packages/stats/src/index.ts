@@ -3,3 +3,4 @@ export * from './interval.ts';
 export * from './paired-difference.ts';
 export * from './rank.ts';
 export * from './seed-race.ts';
+export * from './successive-halving.ts';
