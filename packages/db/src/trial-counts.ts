@@ -7,10 +7,10 @@ import type { TrialState } from './generated/prisma/enums.ts';
 export type TrialCounts = Record<TrialState | 'total', number>;
 
 /** States a trial never leaves; a sweep is finished when all its trials are in one. */
-export const FINISHED_TRIAL_STATES: readonly TrialState[] = ['completed', 'failed', 'diverged', 'cancelled'];
+export const FINISHED_TRIAL_STATES: readonly TrialState[] = ['completed', 'failed', 'diverged', 'cancelled', 'stopped'];
 
 export function emptyCounts(): TrialCounts {
-  return { total: 0, queued: 0, running: 0, completed: 0, failed: 0, diverged: 0, cancelled: 0 };
+  return { total: 0, queued: 0, running: 0, completed: 0, failed: 0, diverged: 0, cancelled: 0, stopped: 0 };
 }
 
 /** Trial counts by state for several sweeps in one GROUP BY. */
