@@ -31,6 +31,20 @@ const cases: Array<[string, object, string, RegExp?]> = [
   ['OneCycleLR shorter than training', withSchedules([{ type: 'OneCycleLR', max_lr: 0.1, total_steps: 10 }]), '/schedules/0', /total steps|Tried to step/i],
   ['code in lr_lambda', withSchedules([{ type: 'LambdaLR', lr_lambda: "__import__('os').system('id')" }]), '/schedules/0/lr_lambda'],
   ['plateau mode against the objective', withSchedules([{ type: 'ReduceLROnPlateau' }], { objective: { metric: 'val_acc', mode: 'max' } }), '/schedules/0/mode', /max/],
+  ['successive halving with eta < 2', { ...valid, early_stopping: { type: 'successive_halving', min_epochs: 1, eta: 1 } }, '/early_stopping/eta'],
+  ['successive halving whose first rung is the whole run', { ...valid, early_stopping: { type: 'successive_halving', min_epochs: 3, eta: 3 } }, '/early_stopping/min_epochs', /less than the task's epochs \(3\)/],
+  [
+    'successive halving whose worst case is over the trial limit',
+    withSchedules([{ type: 'StepLR', step_size: { values: Array.from({ length: 100 }, (_, i) => i + 1) } }], { seeds: 90, early_stopping: { type: 'successive_halving', min_epochs: 1, eta: 2 } }),
+    '/early_stopping',
+    /up to 16020 trials/,
+  ],
+  [
+    'successive halving of a schedule that cannot be rescaled',
+    withSchedules([{ type: 'MultiplicativeLR', lr_lambda: '1 - 0.01 * epoch' }], { early_stopping: { type: 'successive_halving', min_epochs: 2, eta: 2 } }),
+    '/schedules/0/lr_lambda',
+    /cannot be rescaled to the 2-epoch rung: .*2 divides 3.*"rescale": false/,
+  ],
   ['grid over the trial limit', withSchedules([{ type: 'StepLR', step_size: { values: Array.from({ length: 200 }, (_, i) => i + 1) } }], { seeds: 100 }), '/schedules', /20000 trials/],
 ];
 

@@ -1,4 +1,5 @@
 import { isExternalTask, stepsPerEpoch as stepsPerEpochOf, taskRuleIssues, type CreateSweepBody, type Issue, type Objective } from '@lrsweep/contracts';
+import { planFirstRung } from './plan-halving.ts';
 import {
   createScheduler,
   expandEntry,
@@ -21,6 +22,9 @@ export interface PlannedTrial {
   path: string;
   /** The same with the grid values chosen, e.g. `/schedules/1 (grid values /schedules/1/gamma/values/0)`. */
   source: string;
+  /** Successive halving: the rung (0 first) and its length in epochs (plan-halving.ts). */
+  rung?: number;
+  budgetEpochs?: number;
 }
 
 export interface SweepPlan {
@@ -140,5 +144,5 @@ export function planSweep(body: CreateSweepBody, maxTrials: number): { plan: Swe
       for (const seed of seeds) trials.push({ index: trials.length, schedule, scheduleKey, seed, path: at, source });
     }
   });
-  return issues.length > 0 ? { issues } : { plan: { objective, trials } };
+  return issues.length > 0 ? { issues } : planFirstRung(body, { objective, trials }, maxTrials);
 }
