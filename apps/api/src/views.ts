@@ -36,6 +36,9 @@ export function trialView(trial: TrialView) {
     seconds: trial.seconds,
     error: trial.error,
     divergedEpoch: trial.divergedEpoch,
+    rung: trial.rung,
+    budgetEpochs: trial.budgetEpochs,
+    stopReason: trial.stopReason,
     trainer: trial.trainer,
     lrMismatch: trial.lrMismatch,
   };

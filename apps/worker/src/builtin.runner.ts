@@ -1,6 +1,7 @@
 import type { Config } from '@lrsweep/config';
-import type { CreateSweepBody, Metric } from '@lrsweep/contracts';
-import { selectBackend, train, type Checkpoint, type ScheduleSpec, type TrainTask } from '@lrsweep/trainer';
+import type { Metric } from '@lrsweep/contracts';
+import { selectBackend, train, type Checkpoint, type TrainTask } from '@lrsweep/trainer';
+import { trialTraining } from './halving/trial-training.ts';
 import type { RunOutcome, TrialRunner } from './trial-runner.ts';
 
 /**
@@ -17,14 +18,16 @@ export function createBuiltinRunner(backend: { name: string }, config: Pick<Read
       trials.forEach((t, i) => bySweep.set(t.claimed.sweepId, [...(bySweep.get(t.claimed.sweepId) ?? []), i]));
       await Promise.all(
         [...bySweep.values()].map(async (group) => {
-          const sweep = trials[group[0]!]!.claimed.sweep;
+          const first = trials[group[0]!]!.claimed;
+          const sweep = first.sweep;
           const results = await train({
-            task: (sweep.spec as unknown as CreateSweepBody).task as TrainTask,
+            // A sweep's trials share a task, except a halving sweep's rungs (halving/trial-training.ts).
+            task: trialTraining(first).task as TrainTask,
             trials: group.map((i) => {
               const { claimed, log } = trials[i]!;
               const resume = (claimed.checkpoint ?? undefined) as Checkpoint | undefined;
               if (resume) log.info({ fromEpoch: resume.epoch + 1 }, 'resuming from checkpoint');
-              return { schedule: claimed.schedule as unknown as ScheduleSpec, seed: claimed.seed, resume };
+              return { schedule: trialTraining(claimed).schedule, seed: claimed.seed, resume };
             }),
             objectiveMetric: sweep.objectiveMetric as Metric,
             checkpoint: true,

@@ -1,9 +1,10 @@
 import type { Logger } from '@lrsweep/config';
-import type { CreateSweepBody, Metric } from '@lrsweep/contracts';
+import type { Metric } from '@lrsweep/contracts';
 import type { ClaimedTrial, FinishTrialInput } from '@lrsweep/db';
 import type { TrialHooks, TrialRef, TrialResult } from './trial-hooks.ts';
 import type { RunnerIO, RunnerTrial, RunOutcome, StopReason, TrialRunner } from './trial-runner.ts';
 import type { TrialStore } from './trial-store.ts';
+import { trialTraining } from './halving/trial-training.ts';
 import { withRetry } from './with-retry.ts';
 
 /** One trial to run, from one job. */
@@ -144,7 +145,6 @@ export async function runTrials(attempts: TrialAttempt[], runner: TrialRunner, c
 
 function begin(attempt: TrialAttempt, claimed: ClaimedTrial, ctx: LifecycleContext): Running {
   const abort = new AbortController();
-  const spec = claimed.sweep.spec as unknown as CreateSweepBody;
   return {
     attempt,
     claimed,
@@ -154,7 +154,7 @@ function begin(attempt: TrialAttempt, claimed: ClaimedTrial, ctx: LifecycleConte
     ref: { sweepId: claimed.sweepId, trialId: claimed.id },
     log: ctx.logger.child({ sweepId: claimed.sweepId, trialId: claimed.id }),
     hooks: [...(ctx.hooks ?? []), ...(attempt.hooks ?? [])],
-    epochs: spec.task.epochs,
+    epochs: trialTraining(claimed).task.epochs,
   };
 }
 

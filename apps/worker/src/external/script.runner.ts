@@ -8,6 +8,7 @@ import type { TrainerConfig, WorkerConfig } from '../worker-config.ts';
 import { formatOutput } from './output-tail.ts';
 import { ScriptProcess, type ScriptExit, type ScriptMessage } from './script-process.ts';
 import { scriptEnv } from './script-env.ts';
+import { trialTraining } from '../halving/trial-training.ts';
 
 /** The retried-trial checkpoint as stored in Trial.checkpoint. */
 interface ExternalCheckpoint {
@@ -54,14 +55,16 @@ async function runScript(
   { trainer, worker, gpu, dir }: { trainer: TrainerConfig; worker: WorkerConfig; gpu: number | undefined; dir: string },
 ): Promise<RunOutcome> {
   const { claimed, log } = t;
-  const task = (claimed.sweep.spec as unknown as CreateSweepBody).task as ExternalTask;
+  // A rung of successive halving trains fewer epochs, its schedule compressed to them.
+  const training = trialTraining(claimed);
+  const task = training.task as ExternalTask;
   const objective = claimed.sweep.objectiveMetric as Metric;
   await mkdir(dir, { recursive: true });
   const saved = claimed.checkpoint as unknown as ExternalCheckpoint | null;
   const resume = saved?.format === 'external' && existsSync(saved.path) ? saved : null;
   if (resume) log.info({ fromEpoch: resume.epoch + 1 }, 'resuming from checkpoint');
 
-  const schedule = claimed.schedule as unknown as ScheduleSpec;
+  const schedule = training.schedule;
   let stepsPerEpoch = task.stepsPerEpoch;
   const lrCheck = new LrCheck(schedule, task.optimizer, task.epochs);
   // A resumed trial's expected lrs replay the epochs before the resume (a ReduceLROnPlateau's depend on their metrics).
