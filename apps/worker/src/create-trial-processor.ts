@@ -5,6 +5,7 @@ import type { Config, Logger } from '@lrsweep/config';
 import { createDb, disconnectDb } from '@lrsweep/db';
 import { createRedis } from '@lrsweep/queue';
 import { createEventsHooks } from './events.hooks.ts';
+import { createHalvingAdvancer } from './halving/halving-advancer.ts';
 import { createMetricsHooks } from './metrics.hooks.ts';
 import type { TrialResult } from './trial-hooks.ts';
 import { runTrials } from './trial-lifecycle.ts';
@@ -33,6 +34,7 @@ export function createTrialProcessor(config: Readonly<Config>, logger: Logger, {
   eventsRedis.on('error', (err) => logger.warn({ err: err.message }, 'events redis connection error'));
   const eventsHooks = createEventsHooks({ redis: eventsRedis, prefix: config.queuePrefix, db, worker: config.workerName });
   const metricsHooks = createMetricsHooks(db);
+  const halving = createHalvingAdvancer({ db, redis: eventsRedis, prefix: config.queuePrefix, logger });
 
   return {
     async process(job, token, signal, runner) {
@@ -49,7 +51,7 @@ export function createTrialProcessor(config: Readonly<Config>, logger: Logger, {
         handBack: signal,
         hooks: [metricsHooks((p) => job.updateProgress(p))],
       };
-      const [ended] = await runTrials([attempt], runner, { store, logger, hooks: [eventsHooks] });
+      const [ended] = await runTrials([attempt], runner, { store, logger, hooks: [eventsHooks], advanceSweep: halving.advanceSweep });
       switch (ended!.end) {
         case 'done':
           return ended!.result;
@@ -65,6 +67,7 @@ export function createTrialProcessor(config: Readonly<Config>, logger: Logger, {
       }
     },
     async close() {
+      await halving.close();
       eventsRedis.disconnect();
       await disconnectDb(db);
     },

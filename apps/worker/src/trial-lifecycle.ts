@@ -23,6 +23,12 @@ export interface LifecycleContext {
   logger: Logger;
   /** Hooks for every trial (live events). */
   hooks?: TrialHooks[];
+  /**
+   * Called after each trial is recorded and before its sweep's status settles: an adaptive
+   * sweep adds its next round of trials here (successive halving: halving/advance-halving.ts),
+   * so the sweep never looks finished between two rounds.
+   */
+  advanceSweep?: (sweepId: string) => Promise<void>;
 }
 
 /** How a trial's job ends. */
@@ -81,7 +87,7 @@ export async function runTrials(attempts: TrialAttempt[], runner: TrialRunner, c
     else {
       const t = begin(attempt, claimed, ctx);
       const refused = runner.refuse?.(claimed);
-      if (refused) ends[n] = await record(t, { status: 'failed', error: new Error(refused), retryable: false }, runner, store, Date.now());
+      if (refused) ends[n] = await record(t, { status: 'failed', error: new Error(refused), retryable: false }, runner, ctx, Date.now());
       else {
         running.push(t);
         slot.push(n);
@@ -139,7 +145,7 @@ export async function runTrials(attempts: TrialAttempt[], runner: TrialRunner, c
     clearInterval(poll);
     running.forEach((t, k) => t.attempt.handBack?.removeEventListener('abort', onHandBack[k]!));
   }
-  await Promise.all(running.map(async (t, k) => (ends[slot[k]!] = await record(t, outcomes[k] ?? { status: 'stopped' }, runner, store, started))));
+  await Promise.all(running.map(async (t, k) => (ends[slot[k]!] = await record(t, outcomes[k] ?? { status: 'stopped' }, runner, ctx, started))));
   return ends;
 }
 
@@ -159,7 +165,8 @@ function begin(attempt: TrialAttempt, claimed: ClaimedTrial, ctx: LifecycleConte
 }
 
 /** Records one trial's outcome, settles its sweep and tells the hooks; decides retry or failure. */
-async function record(t: Running, outcome: RunOutcome, runner: TrialRunner, store: TrialStore, started: number): Promise<TrialEnd> {
+async function record(t: Running, outcome: RunOutcome, runner: TrialRunner, ctx: LifecycleContext, started: number): Promise<TrialEnd> {
+  const { store } = ctx;
   const { trialId } = t.ref;
   const seconds = (Date.now() - started) / 1000;
   if (outcome.status === 'stopped' && t.stop.reason === 'shutdown' && !t.cancelled) {
@@ -191,6 +198,9 @@ async function record(t: Running, outcome: RunOutcome, runner: TrialRunner, stor
   }
   await withRetry('finish', () => store.finish(trialId, finish));
   await runner.cleanUp?.(t.claimed).catch((err: Error) => t.log.warn({ err: err.message }, 'trial clean-up failed'));
+  if (ctx.advanceSweep) {
+    await withRetry('advance sweep', () => ctx.advanceSweep!(t.ref.sweepId)).catch((err: Error) => t.log.error({ err: err.message }, 'advancing the sweep failed'));
+  }
   const status = await withRetry('sweep status', () => store.settle(t.ref.sweepId));
   await callHooks(t, (h) => h.finished?.(t.ref, result, status));
   t.log.info({ state: result.state, seconds }, 'trial finished');

@@ -18,6 +18,7 @@ export * from './external-trials.repository.ts';
 export * from './leaderboard.repository.ts';
 export * from './api-keys.repository.ts';
 export * from './sweep-growth.repository.ts';
+export * from './rungs.repository.ts';
 export {
   checksumOf,
   ensureDatabase,

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { isExternalTask, type CreateSweepBody, type EpochRow, type ExternalTask, type Metric } from '@lrsweep/contracts';
-import { LrCheck, naturalInterval, tabulateExpressions, type ScheduleSpec } from '@lrsweep/trainer';
+import { LrCheck, naturalInterval, tabulateExpressions } from '@lrsweep/trainer';
 import type { RunnerIO, RunnerTrial, RunOutcome, StopReason, TrialRunner } from '../trial-runner.ts';
 import type { TrainerConfig, WorkerConfig } from '../worker-config.ts';
 import { formatOutput } from './output-tail.ts';
