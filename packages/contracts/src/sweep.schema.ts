@@ -51,7 +51,22 @@ export const SweepSummary = Type.Object({
   finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
 
-export const SweepDetail = Type.Intersect([SweepSummary, Type.Object({ spec: CreateSweepBody })]);
+/** A successive-halving sweep's rungs so far and what they cost beside the full grid. */
+export const HalvingProgress = Type.Object({
+  rungs: Type.Array(
+    Type.Object({
+      rung: Type.Integer({ minimum: 0 }),
+      epochs: Type.Integer({ description: "the rung's length" }),
+      configurations: Type.Integer({ description: 'schedules trained at this rung' }),
+      trials: Type.Integer(),
+      stopped: Type.Integer({ description: 'schedules stopped at this rung' }),
+    }),
+  ),
+  epochsSpent: Type.Integer({ description: "epochs trained by all the sweep's trials so far" }),
+  gridEpochs: Type.Integer({ description: 'what the full grid (every schedule x seed for every epoch) would have cost' }),
+});
+
+export const SweepDetail = Type.Intersect([SweepSummary, Type.Object({ spec: CreateSweepBody, halving: Type.Optional(HalvingProgress) })]);
 
 export const CreateSweepReply = Type.Object({ id: Type.String(), trials: Type.Integer() });
 

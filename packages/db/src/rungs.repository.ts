@@ -89,3 +89,38 @@ export async function advanceRung(db: DbClient, input: AdvanceRungInput): Promis
     return ids;
   });
 }
+
+export interface RungSummary {
+  rung: number;
+  /** Configurations (schedules) trained at the rung. */
+  configurations: number;
+  trials: number;
+  /** Configurations stopped at the rung. */
+  stopped: number;
+}
+
+export interface HalvingSummary {
+  rungs: RungSummary[];
+  /** Epochs trained by all the sweep's trials so far. */
+  epochsSpent: number;
+  /** Distinct configurations and seeds: the full grid is their product. */
+  configurations: number;
+  seeds: number;
+}
+
+/** What a successive-halving sweep's detail shows: each rung, and the epochs it has cost. */
+export async function halvingSummary(db: DbClient, sweepId: string): Promise<HalvingSummary | null> {
+  if (!isUuid(sweepId)) return null;
+  const [rungs, totals] = await Promise.all([
+    db.$queryRaw<RungSummary[]>`
+      SELECT rung, count(DISTINCT "scheduleKey")::int AS configurations, count(*)::int AS trials,
+             count(DISTINCT "scheduleKey") FILTER (WHERE state = 'stopped')::int AS stopped
+        FROM "Trial" WHERE "sweepId" = ${sweepId}::uuid AND rung IS NOT NULL
+       GROUP BY rung ORDER BY rung`,
+    db.$queryRaw<Array<{ epochs: number; configurations: number; seeds: number }>>`
+      SELECT coalesce(sum("epochsDone"), 0)::int AS epochs, count(DISTINCT "scheduleKey")::int AS configurations, count(DISTINCT seed)::int AS seeds
+        FROM "Trial" WHERE "sweepId" = ${sweepId}::uuid`,
+  ]);
+  const t = totals[0] ?? { epochs: 0, configurations: 0, seeds: 0 };
+  return { rungs, epochsSpent: t.epochs, configurations: t.configurations, seeds: t.seeds };
+}
