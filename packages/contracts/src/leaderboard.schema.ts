@@ -29,7 +29,7 @@ export const LeaderboardEntry = Type.Object({
   failed: Type.Integer({ minimum: 0, description: 'seeds whose trial failed: missing, not in n, not held against the schedule' }),
   rung: Type.Optional(
     Type.Union([Type.Integer(), Type.Null()], {
-      description: 'successive halving: the highest rung the schedule reached, which its results are from (entries rank by it first); below the top rung vsBest is to that rung\'s best and tiedWithBest is null. null in a grid sweep',
+      description: 'successive halving: the highest rung the schedule reached, which its results are from (entries rank by it first); below the top rung vsBest is to that rung\'s best and tiedWithBest is null. Absent in a grid sweep',
     }),
   ),
 });

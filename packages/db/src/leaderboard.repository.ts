@@ -26,9 +26,9 @@ export interface LeaderboardEntry {
   /**
    * Successive halving: the highest rung the schedule reached, whose results these are; null in
    * a grid sweep. Below the top rung, vsBest is to the best of the entry's own rung and
-   * tiedWithBest is null: it was never trained as long as the winner.
+   * tiedWithBest is null: it was never trained as long as the winner. Absent in a grid sweep.
    */
-  rung?: number | null;
+  rung?: number;
 }
 
 export interface Leaderboard {
@@ -100,7 +100,7 @@ function rankByRung(rows: Row[], mode: ObjectiveMode): LeaderboardEntry[] {
       mode,
     );
     for (const { key: r, rank: _inRung, mean, std, n, tiedWithBest, ...stats } of ranked) {
-      entries.push({ rank: entries.length + 1, schedule: r.schedule, mean, std, n, trials: r.runs.map(([, , id]) => id), ...stats, tiedWithBest: g === 0 ? tiedWithBest : null, rung });
+      entries.push({ rank: entries.length + 1, schedule: r.schedule, mean, std, n, trials: r.runs.map(([, , id]) => id), ...stats, tiedWithBest: g === 0 ? tiedWithBest : null, ...(rung === null ? {} : { rung }) });
     }
   }
   return entries;
