@@ -77,3 +77,4 @@ export type ScheduleEntry = Static<typeof ScheduleEntry>;
 export type SweepStatus = (typeof SWEEP_STATUSES)[number];
 export type TrialState = (typeof TRIAL_STATES)[number];
 export type SweepSummary = Static<typeof SweepSummary>;
+export type HalvingProgress = Static<typeof HalvingProgress>;
