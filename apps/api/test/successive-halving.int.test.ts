@@ -87,8 +87,11 @@ describe('successive halving', () => {
     expect(types.at(-1)).toBe('sweep.finished');
   });
 
-  it('with rescale false, rungs train the full schedule cut short', async () => {
-    const { trials } = await run(false);
+  it('with rescale false, rungs train the full schedule cut short; such a sweep cannot be extended', async () => {
+    const { id, trials } = await run(false);
+    const extend = await stack.app.inject({ method: 'POST', url: `/v1/sweeps/${id}/extend`, payload: { seeds: [7] } });
+    expect(extend.statusCode, extend.body).toBe(400);
+    expect(extend.json().error.issues[0].message).toMatch(/cannot be extended/);
     const step0 = trials.find((t) => t.rung === 0 && t.schedule.type === 'StepLR')!;
     expect(await lrsOf(step0.id)).toEqual([0.1, 0.1]);
   });
