@@ -5,9 +5,9 @@ import { trialTraining } from './halving/trial-training.ts';
 import type { RunOutcome, TrialRunner } from './trial-runner.ts';
 
 /**
- * The built-in trainer as a runner: the trials of one sweep share a task, so they go to the
- * trainer in one `train` call (packed together once the trainer packs); trials of several
- * sweeps train side by side, one call per sweep.
+ * The built-in trainer as a runner: the trials of one sweep share a task (of one rung, in a
+ * successive-halving sweep), so they go to the trainer in one `train` call (packed together
+ * once the trainer packs); trials of several sweeps train side by side, one call per sweep.
  */
 export function createBuiltinRunner(backend: { name: string }, config: Pick<Readonly<Config>, 'noopEpochMs'>): TrialRunner {
   return {
@@ -15,13 +15,14 @@ export function createBuiltinRunner(backend: { name: string }, config: Pick<Read
     async run(trials, io) {
       const outcomes: RunOutcome[] = new Array(trials.length);
       const bySweep = new Map<string, number[]>();
-      trials.forEach((t, i) => bySweep.set(t.claimed.sweepId, [...(bySweep.get(t.claimed.sweepId) ?? []), i]));
+      // One task per group: a sweep's, or a halving sweep's rung's (its length differs).
+      const taskOf = (t: (typeof trials)[number]) => `${t.claimed.sweepId}/${t.claimed.budgetEpochs ?? ''}`;
+      trials.forEach((t, i) => bySweep.set(taskOf(t), [...(bySweep.get(taskOf(t)) ?? []), i]));
       await Promise.all(
         [...bySweep.values()].map(async (group) => {
           const first = trials[group[0]!]!.claimed;
           const sweep = first.sweep;
           const results = await train({
-            // A sweep's trials share a task, except a halving sweep's rungs (halving/trial-training.ts).
             task: trialTraining(first).task as TrainTask,
             trials: group.map((i) => {
               const { claimed, log } = trials[i]!;
