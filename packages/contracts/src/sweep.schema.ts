@@ -34,10 +34,14 @@ export const SWEEP_STATUSES = ['queued', 'running', 'completed', 'failed', 'canc
 /** `stopped`: left behind at a rung of successive halving, its rung's trial finished and kept. */
 export const TRIAL_STATES = ['queued', 'running', 'completed', 'failed', 'diverged', 'cancelled', 'stopped'] as const;
 
+/** The states every sweep has always counted; `stopped` (successive halving) came later and is optional to readers. */
+const COUNTED_STATES = TRIAL_STATES.filter((s): s is Exclude<(typeof TRIAL_STATES)[number], 'stopped'> => s !== 'stopped');
+
 export const TrialCounts = Type.Object({
   total: Type.Integer(),
-  ...Object.fromEntries(TRIAL_STATES.map((s) => [s, Type.Integer()])),
-} as Record<'total' | (typeof TRIAL_STATES)[number], ReturnType<typeof Type.Integer>>);
+  ...(Object.fromEntries(COUNTED_STATES.map((s) => [s, Type.Integer()])) as Record<(typeof COUNTED_STATES)[number], ReturnType<typeof Type.Integer>>),
+  stopped: Type.Optional(Type.Integer({ description: 'trials left behind at a rung of successive halving' })),
+});
 
 export const SweepSummary = Type.Object({
   id: Type.String(),

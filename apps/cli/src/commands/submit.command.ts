@@ -105,6 +105,6 @@ function printOutcome(sweep: SweepDetail, board: Leaderboard): void {
   if (best) print(`best: ${p.bold(describeSchedule(best.schedule))}  ${board.metric} ${best.mean.toFixed(4)} ± ${best.std.toFixed(4)} over n=${best.n}`);
   if (sweep.status !== 'completed') {
     const t = sweep.trials;
-    process.stderr.write(`lrsweep: sweep ${sweep.id} ended ${sweep.status}: ${t.completed} of ${t.total} trials completed, ${t.failed} failed, ${t.diverged} diverged, ${t.cancelled} cancelled, ${t.stopped} stopped (lrsweep trials ${sweep.id} shows each)\n`);
+    process.stderr.write(`lrsweep: sweep ${sweep.id} ended ${sweep.status}: ${t.completed} of ${t.total} trials completed, ${t.failed} failed, ${t.diverged} diverged, ${t.cancelled} cancelled, ${t.stopped ?? 0} stopped (lrsweep trials ${sweep.id} shows each)\n`);
   }
 }

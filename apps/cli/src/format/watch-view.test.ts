@@ -7,7 +7,7 @@ const sweep: SweepSummary = {
   id: 's1',
   name: 'spirals',
   status: 'running',
-  trials: { total: 8, queued: 3, running: 2, completed: 2, failed: 0, diverged: 1, cancelled: 0, stopped: 0 },
+  trials: { total: 8, queued: 3, running: 2, completed: 2, failed: 0, diverged: 1, cancelled: 0 },
   progress: 3 / 8,
   objective: { metric: 'val_loss', mode: 'min' },
   createdAt: '2026-01-01T00:00:00.000Z',

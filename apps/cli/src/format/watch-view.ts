@@ -19,7 +19,7 @@ export interface WatchFrame {
   halving?: HalvingProgress;
 }
 
-export const finishedTrials = (s: SweepSummary) => s.trials.completed + s.trials.failed + s.trials.diverged + s.trials.cancelled + s.trials.stopped;
+export const finishedTrials = (s: SweepSummary) => s.trials.completed + s.trials.failed + s.trials.diverged + s.trials.cancelled + (s.trials.stopped ?? 0);
 
 /** The sweep's line: what a log reader sees, and the first line on a terminal. */
 export function sweepLine(f: WatchFrame): string {
