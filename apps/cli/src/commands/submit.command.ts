@@ -82,7 +82,7 @@ async function watch(client: ApiClient, id: string, intervalMs: number, quiet: b
           ...(sweep.halving ? { halving: sweep.halving } : {}),
         };
         // Off a terminal, log a line when the counts change, not every time the ETA ticks.
-        region.draw(renderWatch(frame), `${sweep.status} ${JSON.stringify(sweep.trials)} ${JSON.stringify(sweep.halving?.rungs ?? [])}`);
+        region.draw(renderWatch(frame), `${sweep.status} ${JSON.stringify(sweep.trials)} ${JSON.stringify(sweep.halving?.rungs ?? [])}`, sweep.halving ? 2 : 1);
       }
       if (TERMINAL.has(sweep.status)) return sweep;
       try {
