@@ -54,6 +54,9 @@ export function createTrialProcessor(config: Readonly<Config>, logger: Logger, {
       const [ended] = await runTrials([attempt], runner, { store, logger, hooks: [eventsHooks], advanceSweep: halving.advanceSweep });
       switch (ended!.end) {
         case 'done':
+          // A job whose trial is already finished may be the retry of one whose worker died
+          // after recording it and before advancing its sweep: advance now (a no-op otherwise).
+          if (ended!.result.state === 'skipped') await halving.advanceSweep(job.data.sweepId).catch((err: Error) => logger.warn({ trialId, err: err.message }, 'advancing the sweep failed'));
           return ended!.result;
         case 'failed':
           throw ended!.error;
