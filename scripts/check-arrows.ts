@@ -25,7 +25,7 @@ const ARROWS: Record<string, string[]> = {
   '@lrsweep/db': ['@lrsweep/contracts', '@lrsweep/stats'],
   '@lrsweep/queue': ['@lrsweep/contracts', '@lrsweep/config'],
   '@lrsweep/api': ['@lrsweep/db', '@lrsweep/queue', '@lrsweep/schedules', '@lrsweep/contracts', '@lrsweep/config'],
-  '@lrsweep/worker': ['@lrsweep/trainer', '@lrsweep/db', '@lrsweep/queue', '@lrsweep/contracts', '@lrsweep/config'],
+  '@lrsweep/worker': ['@lrsweep/trainer', '@lrsweep/db', '@lrsweep/queue', '@lrsweep/contracts', '@lrsweep/config', '@lrsweep/stats'],
   '@lrsweep/cli': ['@lrsweep/contracts', '@lrsweep/schedules', '@lrsweep/config', '@lrsweep/db'],
   '@lrsweep/dashboard': ['@lrsweep/contracts'],
 };

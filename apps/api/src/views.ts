@@ -1,4 +1,5 @@
-import type { EpochView, Leaderboard, SweepView, TrialView } from '@lrsweep/db';
+import { rungEpochs, type CreateSweepBody } from '@lrsweep/contracts';
+import type { EpochView, HalvingSummary, Leaderboard, SweepView, TrialView } from '@lrsweep/db';
 import { describeSchedule } from '@lrsweep/schedules';
 
 // Database rows -> the API's JSON: snake_case metric names as in PyTorch scripts, ISO dates.
@@ -37,6 +38,9 @@ export function trialView(trial: TrialView) {
     seconds: trial.seconds,
     error: trial.error,
     divergedEpoch: trial.divergedEpoch,
+    rung: trial.rung,
+    budgetEpochs: trial.budgetEpochs,
+    stopReason: trial.stopReason,
     trainer: trial.trainer,
     lrMismatch: trial.lrMismatch,
     reason: trial.reason,
@@ -53,4 +57,15 @@ export function trialDetailView(trial: TrialView & { epochs: EpochView[] }) {
 
 export function leaderboardView(board: Leaderboard) {
   return { ...board, entries: board.entries.map((e) => ({ ...e, schedule: e.schedule as Record<string, unknown>, pytorch: describeSchedule(e.schedule as Record<string, unknown>) })) };
+}
+
+/** A halving sweep's rungs with their lengths, and its epochs beside the full grid's. */
+export function halvingView(spec: CreateSweepBody, summary: HalvingSummary | null) {
+  if (!summary || !spec.early_stopping) return undefined;
+  const lengths = rungEpochs(spec.early_stopping, spec.task.epochs);
+  return {
+    rungs: summary.rungs.map((r) => ({ ...r, epochs: lengths[r.rung] ?? spec.task.epochs })),
+    epochsSpent: summary.epochsSpent,
+    gridEpochs: summary.configurations * summary.seeds * spec.task.epochs,
+  };
 }

@@ -40,6 +40,20 @@ const cases: Array<[string, object, string, RegExp?]> = [
   ['an objective the built-in trainer does not report', { ...valid, objective: { metric: 'val_f1', mode: 'max' } }, '/objective/metric', /the built-in trainer reports val_loss, val_acc, train_loss; 'val_f1'/],
   ['an objective metric that is not a name', { ...valid, objective: { metric: 'f1 score', mode: 'max' } }, '/objective/metric'],
   ['a script objective named as a report field', { ...valid, task: { trainer: 'any', epochs: 3, optimizer: { type: 'SGD', lr: 0.1 } }, objective: { metric: 'seconds', mode: 'min' } }, '/objective/metric', /report's own fields/],
+  ['successive halving with eta < 2', { ...valid, early_stopping: { type: 'successive_halving', min_epochs: 1, eta: 1 } }, '/early_stopping/eta'],
+  ['successive halving whose first rung is the whole run', { ...valid, early_stopping: { type: 'successive_halving', min_epochs: 3, eta: 3 } }, '/early_stopping/min_epochs', /less than the task's epochs \(3\)/],
+  [
+    'successive halving whose worst case is over the trial limit',
+    withSchedules([{ type: 'StepLR', step_size: { values: Array.from({ length: 100 }, (_, i) => i + 1) } }], { seeds: 90, early_stopping: { type: 'successive_halving', min_epochs: 1, eta: 2 } }),
+    '/early_stopping',
+    /up to 16020 trials/,
+  ],
+  [
+    'successive halving of a schedule that cannot be rescaled',
+    withSchedules([{ type: 'MultiplicativeLR', lr_lambda: '1 - 0.01 * epoch' }], { early_stopping: { type: 'successive_halving', min_epochs: 2, eta: 2 } }),
+    '/schedules/0/lr_lambda',
+    /cannot be rescaled to the 2-epoch rung: .*2 divides 3.*"rescale": false/,
+  ],
   ['grid over the trial limit', withSchedules([{ type: 'StepLR', step_size: { values: Array.from({ length: 200 }, (_, i) => i + 1) } }], { seeds: 100 }), '/schedules', /20000 trials/],
 ];
 

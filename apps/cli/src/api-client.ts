@@ -2,7 +2,7 @@
 // shares (--api, --json). Each failure becomes one line for the terminal and an exit
 // code a script can branch on: 2 for what the user can fix (a bad sweep, an unknown id), 1 when
 // the API is unreachable or broken.
-import type { CreateSweepBody, ErrorBody, SweepSummary, TrialSummary } from '@lrsweep/contracts';
+import type { CreateSweepBody, ErrorBody, HalvingProgress, SweepSummary, TrialSummary } from '@lrsweep/contracts';
 import { CliError } from './cli-error.ts';
 import type { Env, OptionSpecs } from './command.ts';
 
@@ -114,4 +114,4 @@ export async function listAllTrials(client: ApiClient, sweepId: string, state?: 
 }
 
 /** GET /v1/sweeps/:id: the summary and the spec as submitted. */
-export type SweepDetail = SweepSummary & { spec: CreateSweepBody };
+export type SweepDetail = SweepSummary & { spec: CreateSweepBody; halving?: HalvingProgress };

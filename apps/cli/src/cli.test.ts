@@ -109,7 +109,7 @@ describe('lrsweep refuses a command line it cannot read', () => {
       [['status', '--limit', '0'], "status: --limit must be an integer 1..500, got '0'"],
       [['submit', 'f.yaml', '--interval', 'soon'], "submit: --interval must be a number 0.05..3600, got 'soon'"],
       [['leaderboard', 'id', '--format', 'xml'], "leaderboard: --format must be one of table, json, csv, got 'xml'"],
-      [['trials', 'id', '--state', 'done'], "trials: --state must be one of queued, running, completed, failed, diverged, cancelled, got 'done'"],
+      [['trials', 'id', '--state', 'done'], "trials: --state must be one of queued, running, completed, failed, diverged, cancelled, stopped, got 'done'"],
       [['schedule', 'f.json', '--width', '10'], "schedule: --width must be an integer of at least 20, got '10'"],
       [['keys', 'create'], 'keys create: --project is required'],
       [['best'], 'best: expected 1 argument, got 0'],

@@ -32,6 +32,19 @@ describe('leaderboardTable', () => {
   });
 });
 
+describe('leaderboardTable of a successive-halving sweep', () => {
+  it('adds the rung each schedule reached and marks those stopped below the top rung', () => {
+    const halving: Leaderboard = {
+      ...board,
+      entries: [entry({ rung: 1 }), entry({ rank: 2, schedule: { type: 'ExponentialLR', gamma: 0.9 }, rung: 0, mean: 0.45, tiedWithBest: null })],
+    };
+    const lines = leaderboardTable(halving).split('\n');
+    expect(lines[0]).toMatch(/^rank  rung  val_loss/);
+    expect(lines[2]).toMatch(/^ {3}1 {5}1  0\.4100 .* best +StepLR/);
+    expect(lines[3]).toMatch(/^ {3}2 {5}0  0\.4500 .* stopped  ExponentialLR/);
+  });
+});
+
 describe('leaderboardCsv', () => {
   it('carries every field, an absent interval as an empty field', () => {
     const rows = parseCsv(leaderboardCsv(board));

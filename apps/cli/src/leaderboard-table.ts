@@ -28,12 +28,20 @@ function vsBest(e: LeaderboardEntry): string {
   return `${signed(e.vsBest.diff)} ${interval(e.vsBest.ci, signed)}${e.vsBest.method === 'unpaired' ? ' unpaired' : ''}`;
 }
 
-/** The leaderboard as an aligned text table: rank, mean [95% interval], n, the difference to the best, the tied marker, schedule. */
+/**
+ * The leaderboard as an aligned text table: rank, mean [95% interval], n, the difference to the
+ * best, the tied marker, schedule; a successive-halving sweep's adds the rung each schedule
+ * reached, and marks those stopped below the top rung `stopped` (their difference is to their rung's best).
+ */
 export function leaderboardTable(board: Leaderboard): string {
-  const rows = board.entries.map((e) => [String(e.rank), meanWithInterval(e), seedCount(e), vsBest(e), tiedMarker(e), describeSchedule(e.schedule)]);
+  const rungs = board.entries.map((e) => e.rung).filter((r): r is number => typeof r === 'number');
+  const top = rungs.length > 0 ? Math.max(...rungs) : undefined;
+  const marker = (e: LeaderboardEntry) => (top !== undefined && typeof e.rung === 'number' && e.rung < top ? 'stopped' : tiedMarker(e));
+  const rows = board.entries.map((e) => [String(e.rank), ...(top === undefined ? [] : [String(e.rung)]), meanWithInterval(e), seedCount(e), vsBest(e), marker(e), describeSchedule(e.schedule)]);
   return renderTable(
     [
       { header: 'rank', align: 'right' },
+      ...(top === undefined ? [] : [{ header: 'rung', align: 'right' as const }]),
       { header: `${board.metric} (${board.mode}) [95% CI]` },
       { header: 'n', align: 'right' },
       { header: 'vs best [95% CI]' },

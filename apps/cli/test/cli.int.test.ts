@@ -124,6 +124,19 @@ describe('lrsweep against a running API', () => {
     expect(run.stdout).toMatch(/best: \x1b\[1mStepLR\(step_size=2, gamma=0\.5\)\x1b\[22m/);
   });
 
+  it('watches a successive-halving sweep rung by rung and ranks by the rung reached', async () => {
+    const file = join(dir, 'halving.yaml');
+    await writeFile(file, sweepYaml.replace('epochs: 4', 'epochs: 3') + 'early_stopping: {type: successive_halving, min_epochs: 1, eta: 3}\n');
+    const run = await cli(['submit', file, '--watch', '--interval', '0.2']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/submitted sweep [0-9a-f-]{36}: 8 trials/);
+    expect(run.stdout).toMatch(/^ {2}rungs 0 \(1 ep\): 4 schedules {2}epochs \d+ of the grid's 24$/m);
+    // ceil(4 / 3) = 2 go on, and one more when the seeds cannot tell it from the best.
+    expect(run.stdout).toMatch(/^ {2}rungs 0 \(1 ep\): 4 schedules, [12] stopped \| 1 \(3 ep\): [23] schedules {2}epochs \d+ of the grid's 24$/m);
+    expect(run.stdout).toMatch(/^rank {2}rung {2}val_loss/m);
+    expect(run.stdout).toMatch(/ stopped {2}\S+\(/);
+  });
+
   it('shows one sweep and the list of sweeps', async () => {
     const [one, oneJson, list] = await Promise.all([cli(['status', sweepId]), cli(['status', sweepId, '--json']), cli(['status'])]);
     expect(one.code, one.stderr).toBe(0);

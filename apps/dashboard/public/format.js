@@ -116,9 +116,13 @@ export function locate(offsets, pointer) {
 
 export const lineOf = (text, offset) => text.slice(0, offset).split('\n').length;
 
-/** The leaderboard's tied marker, as the CLI prints it: `best`, `tied`, `?` (no interval can say) or ''. */
-export function tiedLabel(entry) {
+/**
+ * The leaderboard's tied marker, as the CLI prints it: `best`, `tied`, `?` (no interval can say)
+ * or ''; in a successive-halving sweep (`top`: its highest rung) `stopped` below the top rung.
+ */
+export function tiedLabel(entry, top) {
   if (entry.rank === 1) return 'best';
+  if (top !== undefined && typeof entry.rung === 'number' && entry.rung < top) return 'stopped';
   return entry.tiedWithBest === true ? 'tied' : entry.tiedWithBest === null ? '?' : '';
 }
 
@@ -167,4 +171,16 @@ export function epochMetrics(e) {
 export function metricChoices(names, objective) {
   const rank = (m) => (m === objective ? 0 : NAMED_METRICS.includes(m) ? 1 + NAMED_METRICS.indexOf(m) : 9);
   return [...new Set([objective, ...names])].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The highest rung a successive-halving leaderboard's entries reached; undefined for a grid. */
+export function topRung(entries) {
+  const rungs = entries.map((e) => e.rung).filter((r) => typeof r === 'number');
+  return rungs.length ? Math.max(...rungs) : undefined;
+}
+
+/** `rung 0 (2 epochs): 6 schedules, 4 stopped · rung 1 (6 epochs): 2 schedules · 48 of the full grid's 72 epochs`. */
+export function rungsLabel(halving) {
+  const rungs = halving.rungs.map((r) => `rung ${r.rung} (${r.epochs} epochs): ${r.configurations} schedule${r.configurations === 1 ? '' : 's'}${r.stopped ? `, ${r.stopped} stopped` : ''}`);
+  return [...rungs, `${halving.epochsSpent} of the full grid's ${halving.gridEpochs} epochs`].join(' · ');
 }

@@ -212,4 +212,30 @@ describe.skipIf(!hasChromium)('the dashboard', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     expect(jsErrors()).toEqual([]);
   });
+
+  it('shows a successive-halving sweep\'s rungs, the rung each schedule reached and the stopped trials', async () => {
+    const body = {
+      name: 'dashboard-halving',
+      task: { ...sweepBody.task, epochs: 2 },
+      schedules: ['1', '0.5', '0.2'].map((f) => ({ type: 'LambdaLR', lr_lambda: f })),
+      seeds: 2,
+      early_stopping: { type: 'successive_halving', min_epochs: 1, eta: 3 },
+    };
+    const res = await stack.app.inject({ method: 'POST', url: '/v1/sweeps', payload: body });
+    expect(res.statusCode, res.body).toBe(201);
+    const id: string = res.json().id;
+    // Queued behind the live sweep's trials on the one worker.
+    await waitFor('the halving sweep to complete', async () => (await stack.app.inject({ url: `/v1/sweeps/${id}` })).json().status === 'completed', 120_000);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${base}/#/sweeps/${id}`);
+    await page.locator('#rungs').waitFor();
+    expect(await page.locator('#rungs').textContent()).toMatch(/rung 0 \(1 epochs\): 3 schedules, 2 stopped · rung 1 \(2 epochs\): 1 schedule · 10 of the full grid's 12 epochs/);
+    const board = page.locator('#board table.board tbody tr');
+    await board.first().waitFor();
+    expect(await board.count()).toBe(3);
+    expect(await board.nth(0).textContent()).toMatch(/best/);
+    expect(await board.nth(2).textContent()).toMatch(/stopped/);
+    expect(await page.locator('#trials').textContent()).toMatch(/rung 0 \(1 epochs\): ranked 2 of 3: not in the best 1/);
+    expect(jsErrors()).toEqual([]);
+  }, 150_000);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DATASETS, DATASET_SIZES, stepsPerEpoch as contractStepsPerEpoch } from '@lrsweep/contracts';
-import { TRAIN_SIZES, epochMetrics, expandGrid, intervalDomain, intervalLabel, intervalSvg, lineOf, locate, metricChoices, pointerOffsets, scheduleLabel, seedsLabel, stepsPerEpoch, tiedLabel } from '../public/format.js';
+import { TRAIN_SIZES, epochMetrics, expandGrid, intervalDomain, intervalLabel, intervalSvg, lineOf, locate, metricChoices, pointerOffsets, rungsLabel, scheduleLabel, seedsLabel, stepsPerEpoch, tiedLabel, topRung } from '../public/format.js';
 
 describe('dashboard helpers', () => {
   // The page runs in the browser and cannot import contracts, so its copy is held to them here.
@@ -50,6 +50,15 @@ describe('dashboard helpers', () => {
     const tied = { rank: 2, mean: 0.45, ci: [0.35, 0.55] as [number, number], tiedWithBest: true, n: 3, diverged: 0, failed: 0 };
     const worse = { rank: 3, mean: 0.9, ci: [0.85, 0.95] as [number, number], tiedWithBest: false, n: 2, diverged: 1, failed: 1 };
     const single = { rank: 4, mean: 1.1, ci: null, tiedWithBest: null, n: 1, diverged: 0, failed: 0 };
+
+    it('marks schedules a successive-halving sweep stopped below its top rung, and lists its rungs', () => {
+      const entries = [{ ...best, rung: 1 }, { ...tied, rung: 1 }, { ...single, rung: 0 }];
+      expect(topRung(entries)).toBe(1);
+      expect(topRung([best, tied])).toBeUndefined();
+      expect(entries.map((e) => tiedLabel(e, topRung(entries)))).toEqual(['best', 'tied', 'stopped']);
+      const halving = { rungs: [{ rung: 0, epochs: 2, configurations: 6, trials: 12, stopped: 4 }, { rung: 1, epochs: 6, configurations: 2, trials: 4, stopped: 0 }], epochsSpent: 48, gridEpochs: 72 };
+      expect(rungsLabel(halving)).toBe("rung 0 (2 epochs): 6 schedules, 4 stopped · rung 1 (6 epochs): 2 schedules · 48 of the full grid's 72 epochs");
+    });
 
     it('marks the tied group and shows lost seeds', () => {
       expect([best, tied, worse, single].map(tiedLabel)).toEqual(['best', 'tied', '', '?']);

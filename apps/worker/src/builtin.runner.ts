@@ -1,35 +1,38 @@
 import type { Config } from '@lrsweep/config';
-import { trialTask, type CreateSweepBody, type Metric } from '@lrsweep/contracts';
-import { selectBackend, train, type Checkpoint, type ScheduleSpec, type TrainTask } from '@lrsweep/trainer';
+import type { Metric } from '@lrsweep/contracts';
+import { selectBackend, train, type Checkpoint, type TrainTask } from '@lrsweep/trainer';
+import { trialTraining } from './trial-training.ts';
 import type { RunOutcome, TrialRunner } from './trial-runner.ts';
 
 /**
- * The built-in trainer as a runner: the trials of one sweep share a task, so they go to the
- * trainer in one `train` call (packed together once the trainer packs); trials of several
- * sweeps train side by side, one call per sweep. A sweep that searches optimizer.lr gives each
- * trial its own lr (trialTask), so its trials share a call only with those of the same lr.
+ * The built-in trainer as a runner: the trials of one sweep share a task (of one rung, in a
+ * successive-halving sweep), so they go to the trainer in one `train` call (packed together
+ * once the trainer packs); trials of several sweeps train side by side, one call per sweep. A
+ * sweep that searches optimizer.lr gives each trial its own lr, so its trials share a call only
+ * with those of the same lr.
  */
 export function createBuiltinRunner(backend: { name: string }, config: Pick<Readonly<Config>, 'noopEpochMs'>): TrialRunner {
   return {
     backend: backend.name,
     async run(trials, io) {
       const outcomes: RunOutcome[] = new Array(trials.length);
-      const prepared = trials.map(({ claimed }) => trialTask((claimed.sweep.spec as unknown as CreateSweepBody).task, claimed.schedule as Record<string, unknown>));
       const groups = new Map<string, number[]>();
+      // One task per group: a sweep's, with one lr, or a halving sweep's rung's (its length differs).
+      const training = trials.map(({ claimed }) => trialTraining(claimed));
       trials.forEach((t, i) => {
-        const key = `${t.claimed.sweepId} ${prepared[i]!.task.optimizer.lr}`;
+        const key = `${t.claimed.sweepId}/${training[i]!.task.epochs}/${training[i]!.task.optimizer.lr}`;
         groups.set(key, [...(groups.get(key) ?? []), i]);
       });
       await Promise.all(
         [...groups.values()].map(async (group) => {
           const sweep = trials[group[0]!]!.claimed.sweep;
           const results = await train({
-            task: prepared[group[0]!]!.task as TrainTask,
+            task: training[group[0]!]!.task as TrainTask,
             trials: group.map((i) => {
               const { claimed, log } = trials[i]!;
               const resume = (claimed.checkpoint ?? undefined) as Checkpoint | undefined;
               if (resume) log.info({ fromEpoch: resume.epoch + 1 }, 'resuming from checkpoint');
-              return { schedule: prepared[i]!.schedule as unknown as ScheduleSpec, seed: claimed.seed, resume };
+              return { schedule: training[i]!.schedule, seed: claimed.seed, resume };
             }),
             objectiveMetric: sweep.objectiveMetric as Metric,
             checkpoint: true,

@@ -5,6 +5,7 @@ import type { Config, Logger } from '@lrsweep/config';
 import { createDb, disconnectDb } from '@lrsweep/db';
 import { createRedis } from '@lrsweep/queue';
 import { createEventsHooks } from './events.hooks.ts';
+import { createHalvingAdvancer } from './halving/halving-advancer.ts';
 import { createMetricsHooks } from './metrics.hooks.ts';
 import type { TrialResult } from './trial-hooks.ts';
 import { createOnSweepAdvanced } from './sweep-advanced.ts';
@@ -38,6 +39,7 @@ export function createTrialProcessor(config: Readonly<Config>, logger: Logger, {
   const advanceRedis = createRedis(config.redisUrl, 'producer');
   advanceRedis.on('error', (err) => logger.warn({ err: err.message }, 'sweep advance redis connection error'));
   const advance = createOnSweepAdvanced(advanceRedis, config.queuePrefix);
+  const halving = createHalvingAdvancer({ db, redis: advanceRedis, prefix: config.queuePrefix, logger });
 
   return {
     async process(job, token, signal, runner) {
@@ -54,9 +56,12 @@ export function createTrialProcessor(config: Readonly<Config>, logger: Logger, {
         handBack: signal,
         hooks: [metricsHooks((p) => job.updateProgress(p))],
       };
-      const [ended] = await runTrials([attempt], runner, { store, logger, hooks: [eventsHooks], onAdvanced: advance.onAdvanced });
+      const [ended] = await runTrials([attempt], runner, { store, logger, hooks: [eventsHooks], onAdvanced: advance.onAdvanced, advanceSweep: halving.advanceSweep });
       switch (ended!.end) {
         case 'done':
+          // A job whose trial is already finished may be the retry of one whose worker died
+          // after recording it and before advancing its sweep: advance now (a no-op otherwise).
+          if (ended!.result.state === 'skipped') await halving.advanceSweep(job.data.sweepId).catch((err: Error) => logger.warn({ trialId, err: err.message }, 'advancing the sweep failed'));
           return ended!.result;
         case 'failed':
           throw ended!.error;
@@ -70,6 +75,7 @@ export function createTrialProcessor(config: Readonly<Config>, logger: Logger, {
       }
     },
     async close() {
+      await halving.close();
       eventsRedis.disconnect();
       await advance.close();
       await disconnectDb(db);

@@ -5,6 +5,7 @@ import type { TrialHooks, TrialRef, TrialResult } from './trial-hooks.ts';
 import type { OnSweepAdvanced } from './sweep-advanced.ts';
 import type { RunnerIO, RunnerTrial, RunOutcome, StopReason, TrialRunner } from './trial-runner.ts';
 import type { TrialStore } from './trial-store.ts';
+import { trialTraining } from './trial-training.ts';
 import { withRetry } from './with-retry.ts';
 
 /** One trial to run, from one job. */
@@ -25,6 +26,12 @@ export interface LifecycleContext {
   hooks?: TrialHooks[];
   /** Enqueues a round that settling a sweep added (seed racing, sweep-advanced.ts); without it those trials wait for the reconciler. */
   onAdvanced?: OnSweepAdvanced;
+  /**
+   * Called after each trial is recorded and before its sweep's status settles: successive
+   * halving adds its next rung here (halving/advance-halving.ts),
+   * so the sweep never looks finished between two rounds.
+   */
+  advanceSweep?: (sweepId: string) => Promise<void>;
 }
 
 /** How a trial's job ends. */
@@ -147,7 +154,6 @@ export async function runTrials(attempts: TrialAttempt[], runner: TrialRunner, c
 
 function begin(attempt: TrialAttempt, claimed: ClaimedTrial, ctx: LifecycleContext): Running {
   const abort = new AbortController();
-  const spec = claimed.sweep.spec as unknown as CreateSweepBody;
   return {
     attempt,
     claimed,
@@ -157,12 +163,13 @@ function begin(attempt: TrialAttempt, claimed: ClaimedTrial, ctx: LifecycleConte
     ref: { sweepId: claimed.sweepId, trialId: claimed.id },
     log: ctx.logger.child({ sweepId: claimed.sweepId, trialId: claimed.id }),
     hooks: [...(ctx.hooks ?? []), ...(attempt.hooks ?? [])],
-    epochs: spec.task.epochs,
+    epochs: trialTraining(claimed).task.epochs,
   };
 }
 
 /** Records one trial's outcome, settles its sweep and tells the hooks; decides retry or failure. */
-async function record(t: Running, outcome: RunOutcome, runner: TrialRunner, { store, onAdvanced }: LifecycleContext, started: number): Promise<TrialEnd> {
+async function record(t: Running, outcome: RunOutcome, runner: TrialRunner, ctx: LifecycleContext, started: number): Promise<TrialEnd> {
+  const { store, onAdvanced } = ctx;
   const { trialId } = t.ref;
   const seconds = (Date.now() - started) / 1000;
   if (outcome.status === 'stopped' && t.stop.reason === 'shutdown' && !t.cancelled) {
@@ -195,6 +202,9 @@ async function record(t: Running, outcome: RunOutcome, runner: TrialRunner, { st
   }
   await withRetry('finish', () => store.finish(trialId, finish));
   await runner.cleanUp?.(t.claimed).catch((err: Error) => t.log.warn({ err: err.message }, 'trial clean-up failed'));
+  if (ctx.advanceSweep) {
+    await withRetry('advance sweep', () => ctx.advanceSweep!(t.ref.sweepId)).catch((err: Error) => t.log.error({ err: err.message }, 'advancing the sweep failed'));
+  }
   const settled = await withRetry('sweep status', () => store.settle(t.ref.sweepId));
   // Before the hooks: the stream must hear of the new round before this trial's end is counted.
   if (settled?.advanced && onAdvanced) {

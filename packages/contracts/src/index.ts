@@ -6,6 +6,7 @@ export * from './task-rules.ts';
 export * from './trial-task.ts';
 export * from './check-task.ts';
 export * from './sweep.schema.ts';
+export * from './early-stopping.schema.ts';
 export * from './sweep-growth.schema.ts';
 export * from './trial.schema.ts';
 export * from './leaderboard.schema.ts';

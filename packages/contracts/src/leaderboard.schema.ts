@@ -27,6 +27,11 @@ export const LeaderboardEntry = Type.Object({
   tiedWithBest: Type.Union([Type.Boolean(), Type.Null()], { description: "true when vsBest.ci holds 0 (not significantly different at 95%); the best's own is true; null when vsBest.ci is null; false for a schedule that diverged on a seed when the best diverged on none" }),
   diverged: Type.Integer({ minimum: 0, description: 'seeds that diverged: the entry then ranks below every schedule that diverged on none' }),
   failed: Type.Integer({ minimum: 0, description: 'seeds whose trial failed: missing, not in n, not held against the schedule' }),
+  rung: Type.Optional(
+    Type.Union([Type.Integer(), Type.Null()], {
+      description: 'successive halving: the highest rung the schedule reached, which its results are from (entries rank by it first); below the top rung vsBest is to that rung\'s best and tiedWithBest is null. Absent in a grid sweep',
+    }),
+  ),
 });
 
 export const Leaderboard = Type.Object({

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { EarlyStopping } from './early-stopping.schema.ts';
 import { Objective, SweepTask } from './task.schema.ts';
 
 /**
@@ -60,21 +61,29 @@ export const CreateSweepBody = Type.Object(
     search: Type.Optional(Search),
     seeds: Type.Optional(Type.Union([Seeds, RacingSeeds])),
     objective: Type.Optional(Objective),
+    /** Successive halving over rungs instead of the full grid (see early-stopping.schema.ts). */
+    early_stopping: Type.Optional(EarlyStopping),
   },
   { additionalProperties: false },
 );
 
 export const SWEEP_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
-export const TRIAL_STATES = ['queued', 'running', 'completed', 'failed', 'diverged', 'cancelled'] as const;
+/** `stopped`: left behind at a rung of successive halving, its rung's trial finished and kept. */
+export const TRIAL_STATES = ['queued', 'running', 'completed', 'failed', 'diverged', 'cancelled', 'stopped'] as const;
+
 /** States a trial never leaves; a sweep is finished when all its trials are in one. */
-export const FINISHED_TRIAL_STATES = ['completed', 'failed', 'diverged', 'cancelled'] as const satisfies readonly (typeof TRIAL_STATES)[number][];
+export const FINISHED_TRIAL_STATES = ['completed', 'failed', 'diverged', 'cancelled', 'stopped'] as const satisfies readonly (typeof TRIAL_STATES)[number][];
 /** Statuses a sweep never leaves by itself (a rerun or extend reopens it). */
 export const FINISHED_SWEEP_STATUSES = ['completed', 'failed', 'cancelled'] as const satisfies readonly (typeof SWEEP_STATUSES)[number][];
 
+/** The states every sweep has always counted; `stopped` (successive halving) came later and is optional to readers. */
+const COUNTED_STATES = TRIAL_STATES.filter((s): s is Exclude<(typeof TRIAL_STATES)[number], 'stopped'> => s !== 'stopped');
+
 export const TrialCounts = Type.Object({
   total: Type.Integer(),
-  ...Object.fromEntries(TRIAL_STATES.map((s) => [s, Type.Integer()])),
-} as Record<'total' | (typeof TRIAL_STATES)[number], ReturnType<typeof Type.Integer>>);
+  ...(Object.fromEntries(COUNTED_STATES.map((s) => [s, Type.Integer()])) as Record<(typeof COUNTED_STATES)[number], ReturnType<typeof Type.Integer>>),
+  stopped: Type.Optional(Type.Integer({ description: 'trials left behind at a rung of successive halving' })),
+});
 
 export const SweepSummary = Type.Object({
   id: Type.String(),
@@ -88,7 +97,22 @@ export const SweepSummary = Type.Object({
   finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
 
-export const SweepDetail = Type.Intersect([SweepSummary, Type.Object({ spec: CreateSweepBody })]);
+/** A successive-halving sweep's rungs so far and what they cost beside the full grid. */
+export const HalvingProgress = Type.Object({
+  rungs: Type.Array(
+    Type.Object({
+      rung: Type.Integer({ minimum: 0 }),
+      epochs: Type.Integer({ description: "the rung's length" }),
+      configurations: Type.Integer({ description: 'schedules trained at this rung' }),
+      trials: Type.Integer(),
+      stopped: Type.Integer({ description: 'schedules stopped at this rung' }),
+    }),
+  ),
+  epochsSpent: Type.Integer({ description: "epochs trained by all the sweep's trials so far" }),
+  gridEpochs: Type.Integer({ description: 'what the full grid (every schedule x seed for every epoch) would have cost' }),
+});
+
+export const SweepDetail = Type.Intersect([SweepSummary, Type.Object({ spec: CreateSweepBody, halving: Type.Optional(HalvingProgress) })]);
 
 export const CreateSweepReply = Type.Object({ id: Type.String(), trials: Type.Integer() });
 
@@ -102,3 +126,4 @@ export type SearchMethod = (typeof SEARCH_METHODS)[number];
 export type SweepStatus = (typeof SWEEP_STATUSES)[number];
 export type TrialState = (typeof TRIAL_STATES)[number];
 export type SweepSummary = Static<typeof SweepSummary>;
+export type HalvingProgress = Static<typeof HalvingProgress>;

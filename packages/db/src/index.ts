@@ -21,6 +21,7 @@ export * from './sweep-growth.repository.ts';
 export * from './deployment.repository.ts';
 export * from './project-queue.repository.ts';
 export * from './silent-trials.repository.ts';
+export * from './rungs.repository.ts';
 export {
   checksumOf,
   ensureDatabase,

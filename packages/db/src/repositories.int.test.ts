@@ -60,7 +60,7 @@ describe('sweeps', () => {
     const sweep = await getSweep(t.db, id);
     expect(sweep).toMatchObject({ id, project: 'default', status: 'queued', totalTrials: 6, progress: 0 });
     expect(sweep?.spec).toEqual({ task: { dataset: 'moons' }, schedules: [] });
-    expect(sweep?.trials).toEqual({ total: 6, queued: 6, running: 0, completed: 0, failed: 0, diverged: 0, cancelled: 0 });
+    expect(sweep?.trials).toEqual({ total: 6, queued: 6, running: 0, completed: 0, failed: 0, diverged: 0, cancelled: 0, stopped: 0 });
 
     await claimTrial(t.db, trialIds[0]!, worker);
     await claimTrial(t.db, trialIds[1]!, worker);

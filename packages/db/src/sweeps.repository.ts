@@ -11,6 +11,9 @@ export interface NewTrial {
   schedule: Prisma.InputJsonValue;
   scheduleKey: string;
   seed: number;
+  /** Successive halving: the rung (0 first) and its length in epochs; absent in a grid sweep. */
+  rung?: number;
+  budgetEpochs?: number;
 }
 
 export interface CreateSweepInput {
@@ -64,14 +67,16 @@ export async function createSweepWithTrials(
       },
     });
     // One INSERT over unnest'ed arrays: createMany splits 10,000 rows into parameter-capped
-    // chunks and took seconds; this is one statement with nine parameters.
+    // chunks and took seconds; this is one statement with eleven parameters.
     await tx.$executeRaw`
-      INSERT INTO "Trial" (id, "sweepId", "index", "scheduleKey", schedule, seed, "updatedAt")
-      SELECT t.id, ${id}::uuid, t.idx, t.key, t.schedule::jsonb, t.seed, now()
+      INSERT INTO "Trial" (id, "sweepId", "index", "scheduleKey", schedule, seed, rung, "budgetEpochs", "updatedAt")
+      SELECT t.id, ${id}::uuid, t.idx, t.key, t.schedule::jsonb, t.seed, t.rung, t.budget, now()
         FROM unnest(${trialIds}::uuid[], ${input.trials.map((t) => t.index)}::int[],
                     ${input.trials.map((t) => t.scheduleKey)}::text[],
                     ${input.trials.map((t) => JSON.stringify(t.schedule))}::text[],
-                    ${input.trials.map((t) => t.seed)}::int[]) AS t(id, idx, key, schedule, seed)`;
+                    ${input.trials.map((t) => t.seed)}::int[],
+                    ${input.trials.map((t) => t.rung ?? null)}::int[],
+                    ${input.trials.map((t) => t.budgetEpochs ?? null)}::int[]) AS t(id, idx, key, schedule, seed, rung, budget)`;
   });
   return { id, trialIds };
 }

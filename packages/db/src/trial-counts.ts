@@ -1,4 +1,4 @@
-import { FINISHED_TRIAL_STATES } from '@lrsweep/contracts';
+import { FINISHED_TRIAL_STATES as FINISHED } from '@lrsweep/contracts';
 import type { DbClient } from './client.ts';
 import type { TrialState } from './generated/prisma/enums.ts';
 
@@ -7,10 +7,11 @@ import type { TrialState } from './generated/prisma/enums.ts';
 
 export type TrialCounts = Record<TrialState | 'total', number>;
 
-export { FINISHED_TRIAL_STATES };
+/** contracts' finished states, typed so any state can be looked up in them. */
+export const FINISHED_TRIAL_STATES: readonly TrialState[] = FINISHED;
 
 export function emptyCounts(): TrialCounts {
-  return { total: 0, queued: 0, running: 0, completed: 0, failed: 0, diverged: 0, cancelled: 0 };
+  return { total: 0, queued: 0, running: 0, completed: 0, failed: 0, diverged: 0, cancelled: 0, stopped: 0 };
 }
 
 /** TrialCounts from a `json_object_agg(state, n)` (null when the sweep has no trials). */

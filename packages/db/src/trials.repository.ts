@@ -30,6 +30,10 @@ export interface TrialView {
   lrMismatch: string | null;
   /** Why the sweep added it after it started (sweep-advance.repository.ts); null for the spec's own trials. */
   reason: string | null;
+  /** Successive halving: the rung, its length in epochs (null: the task's), why the trial went no further. */
+  rung: number | null;
+  budgetEpochs: number | null;
+  stopReason: string | null;
   startedAt: Date | null;
   finishedAt: Date | null;
   createdAt: Date;
@@ -70,7 +74,7 @@ export async function listTrials(
  * What a worker needs to train a trial it has claimed; `checkpoint` is the resume state from
  * an earlier attempt, if it saved one.
  */
-export interface ClaimedTrial extends Pick<TrialView, 'id' | 'sweepId' | 'index' | 'scheduleKey' | 'schedule' | 'seed' | 'attempts' | 'epochsDone' | 'checkpoint'> {
+export interface ClaimedTrial extends Pick<TrialView, 'id' | 'sweepId' | 'index' | 'scheduleKey' | 'schedule' | 'seed' | 'attempts' | 'epochsDone' | 'checkpoint' | 'rung' | 'budgetEpochs'> {
   sweep: { spec: Prisma.JsonValue; objectiveMetric: string; objectiveMode: ObjectiveMode };
 }
 
@@ -109,13 +113,13 @@ export async function claimTrials(
        WHERE t.id = ANY(${ids}::uuid[]) AND s.id = t."sweepId"
          AND t.state IN ('queued', 'running') AND s.status <> 'cancelled'
       RETURNING t.id::text AS id, t."sweepId", t.index, t."scheduleKey", t.schedule, t.seed,
-                t.attempts, t."epochsDone", t.checkpoint, s.spec, s."objectiveMetric", s."objectiveMode"
+                t.attempts, t."epochsDone", t.checkpoint, t.rung, t."budgetEpochs", s.spec, s."objectiveMetric", s."objectiveMode"
     ), started AS (
       UPDATE "Sweep" SET status = 'running', "startedAt" = COALESCE("startedAt", now()), "updatedAt" = now()
        WHERE id IN (SELECT "sweepId" FROM claimed) AND status = 'queued'
     )
     SELECT id, "sweepId"::text AS "sweepId", index, "scheduleKey", schedule, seed, attempts, "epochsDone", checkpoint,
-           spec, "objectiveMetric", "objectiveMode"
+           rung, "budgetEpochs", spec, "objectiveMetric", "objectiveMode"
       FROM claimed`;
   const out = new Map<string, ClaimedTrial>();
   for (const { spec, objectiveMetric, objectiveMode, ...trial } of rows) {

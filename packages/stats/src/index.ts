@@ -4,3 +4,4 @@ export * from './paired-difference.ts';
 export * from './rank.ts';
 export * from './seed-race.ts';
 export * from './random.ts';
+export * from './successive-halving.ts';

@@ -13,7 +13,7 @@ export type { Interval, SchedulerState, ScheduleSpec } from './training/schedule
 // What lr a schedule gives, for trials a user's script trains (the worker's script runner):
 // the check of the lrs a script reports, the lambda tables a script's schedules read, and
 // whether a schedule steps per epoch or per batch.
-export { naturalInterval, type TrajectoryCase } from '@lrsweep/schedules';
+export { naturalInterval, rescaleSchedule, type TrajectoryCase } from '@lrsweep/schedules';
 export { tabulateExpressions } from './script/lambda-tables.ts';
 export { LrCheck } from './script/lr-check.ts';
 export type {

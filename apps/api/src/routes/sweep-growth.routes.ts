@@ -72,6 +72,8 @@ export const sweepGrowthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Planned exactly as a new sweep with the sweep's own task and objective, so an extension
       // is held to the same checks; its seeds are placed below, against the sweep's.
       const spec = sweep.spec as CreateSweepBody;
+      // A halving sweep's rungs are decided from the configurations it started with.
+      if (spec.early_stopping) throw invalid([{ path: '', message: 'a successive-halving sweep (early_stopping) cannot be extended: submit a new sweep' }]);
       const objective = { metric: sweep.objectiveMetric, mode: sweep.objectiveMode } as CreateSweepBody['objective'];
       // A searched sweep's extension draws with the sweep's search; its entries' random streams
       // start past the sweep's trial count, so they draw afresh rather than repeat the first draws.

@@ -12,13 +12,13 @@ import {
   TrialListQuery,
   isExternalTask,
 } from '@lrsweep/contracts';
-import { type NewTrial, cancelSweep, createSweepWithTrials, getSweep, leaderboard, listSweeps, listTrials } from '@lrsweep/db';
+import { type NewTrial, cancelSweep, createSweepWithTrials, getSweep, halvingSummary, leaderboard, listSweeps, listTrials } from '@lrsweep/db';
 import { enqueueTrials, listTrainers, removeTrialJobs } from '@lrsweep/queue';
 import { ApiError, invalid, notFound } from '../errors.ts';
 import { planSweep } from '../sweeps/plan-sweep.ts';
 import { createLeaderboardCache } from '../sweeps/leaderboard-cache.ts';
 import { publishSweepCancelled, publishSweepCreated } from './events.routes.ts';
-import { leaderboardView, sweepView, trialView } from '../views.ts';
+import { halvingView, leaderboardView, sweepView, trialView } from '../views.ts';
 
 /** Sweeps up to this many trials are fully queued before the POST answers. */
 const ENQUEUE_INLINE_MAX = 1_000;
@@ -93,7 +93,9 @@ export const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/sweeps/:id', { schema: { summary: 'One sweep with trial counts', params: IdParams, response: { 200: SweepDetail, ...errors } } }, async (request) => {
     const sweep = await getSweep(app.db, request.params.id, request.project);
     if (!sweep) throw notFound('sweep', request.params.id);
-    return { ...sweepView(sweep), spec: sweep.spec as never };
+    const spec = sweep.spec as unknown as CreateSweepBody;
+    const halving = spec.early_stopping ? halvingView(spec, await halvingSummary(app.db, sweep.id)) : undefined;
+    return { ...sweepView(sweep), spec: sweep.spec as never, ...(halving ? { halving } : {}) };
   });
 
   app.get(

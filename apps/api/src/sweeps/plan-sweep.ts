@@ -1,4 +1,5 @@
 import { METRICS, MAX_SEEDS, isBuiltinMetric, isExternalTask, metricNameIssue, stepsPerEpoch as stepsPerEpochOf, taskRuleIssues, TRIAL_LR_KEY, type CreateSweepBody, type Issue, type Objective } from '@lrsweep/contracts';
+import { planFirstRung } from './plan-halving.ts';
 import {
   createScheduler,
   naturalInterval,
@@ -24,6 +25,9 @@ export interface PlannedTrial {
    * or `/schedules/1 (drawn /schedules/1/gamma = 0.31)`.
    */
   source: string;
+  /** Successive halving: the rung (0 first) and its length in epochs (plan-halving.ts). */
+  rung?: number;
+  budgetEpochs?: number;
 }
 
 export interface SweepPlan {
@@ -190,5 +194,5 @@ export function planSweep(body: CreateSweepBody, maxTrials: number, streamOffset
       for (const seed of seeds) trials.push({ index: trials.length, schedule: stored, scheduleKey, seed, path: at, source });
     }
   });
-  return issues.length > 0 ? { issues } : { plan: { objective, trials } };
+  return issues.length > 0 ? { issues } : planFirstRung(body, { objective, trials }, maxTrials);
 }

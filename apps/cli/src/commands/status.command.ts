@@ -64,7 +64,7 @@ function raceField(s: SweepDetail): [string, string][] {
 /** A sweep as `label  value` lines; submit --watch ends with it too. */
 export function sweepFields(s: SweepDetail, p: Palette): string {
   const t = s.trials;
-  const counts = (['completed', 'running', 'queued', 'failed', 'diverged', 'cancelled'] as const).filter((k) => t[k] > 0).map((k) => `${t[k]} ${k}`);
+  const counts = (['completed', 'running', 'queued', 'failed', 'diverged', 'cancelled', 'stopped'] as const).filter((k) => (t[k] ?? 0) > 0).map((k) => `${t[k]} ${k}`);
   const took = s.startedAt ? formatDuration(((s.finishedAt ? Date.parse(s.finishedAt) : Date.now()) - Date.parse(s.startedAt)) / 1000) : null;
   // Read loosely: task kinds grow (built-in datasets, users' own trainers) and this is display only.
   const task = s.spec.task as { dataset?: string; trainer?: string; epochs: number; optimizer: { type: string; lr: unknown } };

@@ -79,9 +79,10 @@ async function watch(client: ApiClient, id: string, intervalMs: number, quiet: b
           palette: p,
           width: process.stdout.columns || 100,
           maxTrials: Math.max(3, (process.stdout.rows || 24) - 4),
+          ...(sweep.halving ? { halving: sweep.halving } : {}),
         };
         // Off a terminal, log a line when the counts change, not every time the ETA ticks.
-        region.draw(renderWatch(frame), `${sweep.status} ${JSON.stringify(sweep.trials)}`);
+        region.draw(renderWatch(frame), `${sweep.status} ${JSON.stringify(sweep.trials)} ${JSON.stringify(sweep.halving?.rungs ?? [])}`, sweep.halving ? 2 : 1);
       }
       if (TERMINAL.has(sweep.status)) return sweep;
       try {
@@ -104,6 +105,6 @@ function printOutcome(sweep: SweepDetail, board: Leaderboard): void {
   if (best) print(`best: ${p.bold(describeSchedule(best.schedule))}  ${board.metric} ${best.mean.toFixed(4)} ± ${best.std.toFixed(4)} over n=${best.n}`);
   if (sweep.status !== 'completed') {
     const t = sweep.trials;
-    process.stderr.write(`lrsweep: sweep ${sweep.id} ended ${sweep.status}: ${t.completed} of ${t.total} trials completed, ${t.failed} failed, ${t.diverged} diverged, ${t.cancelled} cancelled (lrsweep trials ${sweep.id} shows each)\n`);
+    process.stderr.write(`lrsweep: sweep ${sweep.id} ended ${sweep.status}: ${t.completed} of ${t.total} trials completed, ${t.failed} failed, ${t.diverged} diverged, ${t.cancelled} cancelled, ${t.stopped ?? 0} stopped (lrsweep trials ${sweep.id} shows each)\n`);
   }
 }

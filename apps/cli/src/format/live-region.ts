@@ -3,7 +3,7 @@ import { visibleLength } from './color.ts';
 /**
  * A block of lines redrawn in place on a terminal: each draw moves the cursor back up over
  * the previous block and clears it. Off a terminal nothing can be redrawn, so each draw whose
- * `key` differs from the last one prints the block's first line only, as plain log lines.
+ * `key` differs from the last one prints the block's first line only (or first `logged` lines), as plain log lines.
  */
 export class LiveRegion {
   private height = 0;
@@ -15,10 +15,13 @@ export class LiveRegion {
     return this.out.isTTY === true;
   }
 
-  /** `key` says what changed for a log reader (counts, not a ticking ETA); defaults to the text. */
-  draw(lines: string[], key = lines.join('\n')): void {
+  /**
+   * `key` says what changed for a log reader (counts, not a ticking ETA); defaults to the text.
+   * `logged`: how many of the first lines a log reader gets (a halving sweep's rungs line too).
+   */
+  draw(lines: string[], key = lines.join('\n'), logged = 1): void {
     if (!this.interactive) {
-      if (key !== this.lastKey && lines[0] !== undefined) this.out.write(lines[0] + '\n');
+      if (key !== this.lastKey && lines[0] !== undefined) this.out.write(lines.slice(0, logged).join('\n') + '\n');
       this.lastKey = key;
       return;
     }

@@ -69,4 +69,20 @@ describe('renderWatch', () => {
     expect(lines).toHaveLength(4);
     expect(lines[3]).toBe('  ... and 3 more running');
   });
+
+  it('shows a halving sweep\'s rungs, and each trial\'s epochs out of its rung\'s length', () => {
+    const halving = {
+      rungs: [
+        { rung: 0, epochs: 2, configurations: 6, trials: 12, stopped: 4 },
+        { rung: 1, epochs: 6, configurations: 2, trials: 4, stopped: 0 },
+      ],
+      epochsSpent: 30,
+      gridEpochs: 72,
+    };
+    const running = [{ ...trial(13, 2, { type: 'ExponentialLR', gamma: 0.9 }), rung: 1, budgetEpochs: 6 }];
+    const lines = renderWatch(frame({ sweep: { ...sweep, trials: { ...sweep.trials, stopped: 8 } }, running, epochs: 6, halving }));
+    expect(lines[0]).toContain('stopped 8');
+    expect(lines[1]).toBe("  rungs 0 (2 ep): 6 schedules, 4 stopped | 1 (6 ep): 2 schedules  epochs 30 of the grid's 72");
+    expect(lines[2]).toBe('  #13   [███░░░░░░░] epoch 2/6  rung 1  seed 1  ExponentialLR(gamma=0.9)');
+  });
 });

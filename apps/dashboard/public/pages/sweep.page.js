@@ -1,11 +1,11 @@
 import { api, eventsUrl, inBatches } from '../api.js';
-import { badge, color, epochMetrics, esc, intervalDomain, intervalLabel, intervalSvg, metricChoices, num, progressBar, scheduleLabel, seedsLabel, tiedLabel } from '../format.js';
+import { badge, color, epochMetrics, esc, intervalDomain, intervalLabel, intervalSvg, metricChoices, num, progressBar, rungsLabel, scheduleLabel, seedsLabel, tiedLabel, topRung } from '../format.js';
 import { join, lineChart } from '../charts.js';
 import { lrCurves } from '../lr-curves.js';
 
 /** Trials whose curves are drawn; more would make an unreadable chart (the table lists all). */
 const MAX_CHARTED = 40;
-const FINISHED = ['completed', 'failed', 'diverged', 'cancelled'];
+const FINISHED = ['completed', 'failed', 'diverged', 'cancelled', 'stopped'];
 
 /**
  * One sweep: status, leaderboard (mean and 95% interval over seeds, an interval plot, the group
@@ -31,11 +31,12 @@ export async function sweepPage(root, sweepId) {
   const renderHead = () => {
     const c = sweep.trials;
     $('head').innerHTML = `<h1>${esc(sweep.name)} ${badge(sweep.status)}</h1>
-      <div class="head-row">${progressBar(sweep.progress)}<span>${c.completed + c.failed + c.diverged + c.cancelled} of ${c.total} trials finished ·
-      ${c.running} running · ${c.queued} queued · ${c.failed} failed · ${c.diverged} diverged</span>
+      <div class="head-row">${progressBar(sweep.progress)}<span>${c.completed + c.failed + c.diverged + c.cancelled + (c.stopped ?? 0)} of ${c.total} trials finished ·
+      ${c.running} running · ${c.queued} queued · ${c.failed} failed · ${c.diverged} diverged${c.stopped ? ` · ${c.stopped} stopped` : ''}</span>
       ${['queued', 'running'].includes(sweep.status) ? '<button type="button" id="cancel">Cancel sweep</button>' : ''}
       ${c.failed + c.cancelled > 0 ? `<button type="button" id="rerun" title="resume each from its last checkpoint">Rerun ${c.failed + c.cancelled} failed or cancelled</button>` : ''}</div>
-      <p class="muted">objective: ${esc(sweep.objective.metric)} (${esc(sweep.objective.mode)}) · ${esc(sweep.spec?.task?.dataset ?? sweep.spec?.task?.trainer ?? '')}, ${sweep.spec?.task?.epochs ?? '?'} epochs</p>`;
+      <p class="muted">objective: ${esc(sweep.objective.metric)} (${esc(sweep.objective.mode)}) · ${esc(sweep.spec?.task?.dataset ?? sweep.spec?.task?.trainer ?? '')}, ${sweep.spec?.task?.epochs ?? '?'} epochs</p>
+      ${sweep.halving ? `<p class="muted" id="rungs">successive halving: ${esc(rungsLabel(sweep.halving))}</p>` : ''}`;
     $('cancel')?.addEventListener('click', async () => {
       sweep = await api(`/v1/sweeps/${sweepId}/cancel`, { method: 'POST' });
       renderHead();
@@ -51,26 +52,29 @@ export async function sweepPage(root, sweepId) {
   const renderBoard = (board) => {
     const domain = intervalDomain(board.entries);
     const bestMean = board.entries[0]?.mean;
+    // Successive halving: entries carry the rung they reached, and rank by it first.
+    const top = topRung(board.entries);
+    const rungCell = (e) => (top === undefined ? '' : `<td class="num">${e.rung}</td>`);
     const diff = (e) => (e.rank === 1 ? '' : `${e.vsBest.diff > 0 ? '+' : ''}${num(e.vsBest.diff, 2)} <small>${intervalLabel(e.vsBest.ci, 2)}${e.vsBest.method === 'unpaired' ? ' unpaired' : ''}</small>`);
     $('board').innerHTML = board.entries.length
-      ? `<table class="board"><thead><tr><th>#</th><th>schedule</th><th class="num">${esc(board.metric)}: mean ± std [95% CI]</th><th>interval</th><th class="num">vs best [95% CI]</th><th>tied</th><th class="num">seeds</th></tr></thead><tbody>${board.entries
+      ? `<table class="board"><thead><tr><th>#</th>${top === undefined ? '' : '<th class="num">rung</th>'}<th>schedule</th><th class="num">${esc(board.metric)}: mean ± std [95% CI]</th><th>interval</th><th class="num">vs best [95% CI]</th><th>tied</th><th class="num">seeds</th></tr></thead><tbody>${board.entries
           .map(
-            (e) => `<tr class="${e.rank === 1 || e.tiedWithBest ? 'tied' : ''}"><td>${e.rank}</td><td><code>${esc(scheduleLabel(e.schedule))}</code></td>
+            (e) => `<tr class="${e.rank === 1 || e.tiedWithBest ? 'tied' : ''}"><td>${e.rank}</td>${rungCell(e)}<td><code>${esc(scheduleLabel(e.schedule))}</code></td>
               <td class="num">${num(e.mean)} ± ${num(e.std, 2)} <small>${intervalLabel(e.ci)}</small></td><td>${intervalSvg(e, domain, bestMean)}</td>
-              <td class="num">${diff(e)}</td><td>${tiedLabel(e)}</td><td class="num">${seedsLabel(e)}</td></tr>`,
+              <td class="num">${diff(e)}</td><td>${tiedLabel(e, top)}</td><td class="num">${seedsLabel(e)}</td></tr>`,
           )
           .join('')}</tbody></table>
-        <p class="muted">Tied (highlighted): the 95% interval of the difference to the best, paired by seed, holds 0, so the seeds cannot tell it from the best. A schedule that diverged on a seed ranks below those that did not.</p>`
+        <p class="muted">Tied (highlighted): the 95% interval of the difference to the best, paired by seed, holds 0, so the seeds cannot tell it from the best. A schedule that diverged on a seed ranks below those that did not.${top === undefined ? '' : ' Successive halving: schedules rank by the rung they reached, then by their result there; one stopped at a lower rung is compared with that rung\'s best.'}</p>`
       : '<p class="muted">No trial has completed yet.</p>';
   };
   const renderTrials = () => {
     const rows = [...trials.values()].sort((a, b) => a.index - b.index);
     // A script's own objective (val_f1) gets a column; the named three have theirs.
     const own = ['val_loss', 'val_acc', 'train_loss'].includes(sweep.objective.metric) ? null : sweep.objective.metric;
-    $('trials').innerHTML = `<table class="trials"><thead><tr><th>#</th><th>schedule</th><th class="num">seed</th><th>state</th><th class="num">epochs</th><th class="num">val_loss</th><th class="num">val_acc</th>${own ? `<th class="num">${esc(own)}</th>` : ''}<th>error</th><th>added because</th></tr></thead><tbody>${rows
+    $('trials').innerHTML = `<table class="trials"><thead><tr><th>#</th><th>schedule</th><th class="num">seed</th><th>state</th>${sweep.halving ? '<th class="num">rung</th>' : ''}<th class="num">epochs</th><th class="num">val_loss</th><th class="num">val_acc</th>${own ? `<th class="num">${esc(own)}</th>` : ''}<th>error</th><th>added because</th></tr></thead><tbody>${rows
       .map(
-        (t) => `<tr data-trial="${esc(t.id)}"><td>${t.index}</td><td><code>${esc(scheduleLabel(t.schedule))}</code></td><td class="num">${t.seed}</td><td>${badge(t.state)}</td>
-          <td class="num">${t.epochsDone}</td><td class="num">${num(t.metrics.val_loss)}</td><td class="num">${num(t.metrics.val_acc)}</td>${own ? `<td class="num">${num(t.objective)}</td>` : ''}<td class="error">${esc(t.error ?? '')}</td><td class="muted">${esc(t.reason ?? '')}</td></tr>`,
+        (t) => `<tr data-trial="${esc(t.id)}"><td>${t.index}</td><td><code>${esc(scheduleLabel(t.schedule))}</code></td><td class="num">${t.seed}</td><td>${badge(t.state)}</td>${sweep.halving ? `<td class="num">${t.rung ?? ''}</td>` : ''}
+          <td class="num">${t.epochsDone}${t.budgetEpochs ? `/${t.budgetEpochs}` : ''}</td><td class="num">${num(t.metrics.val_loss)}</td><td class="num">${num(t.metrics.val_acc)}</td>${own ? `<td class="num">${num(t.objective)}</td>` : ''}<td class="error">${esc(t.error ?? t.stopReason ?? '')}</td><td class="muted">${esc(t.reason ?? '')}</td></tr>`,
       )
       .join('')}</tbody></table>`;
   };

@@ -1,14 +1,15 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { isExternalTask, metricOf, metricsOf, trialTask, type CreateSweepBody, type EpochRow, type ExternalTask } from '@lrsweep/contracts';
-import { LrCheck, naturalInterval, tabulateExpressions, type ScheduleSpec } from '@lrsweep/trainer';
+import { isExternalTask, metricOf, metricsOf, type CreateSweepBody, type EpochRow, type ExternalTask } from '@lrsweep/contracts';
+import { LrCheck, naturalInterval, tabulateExpressions } from '@lrsweep/trainer';
 import type { RunnerIO, RunnerTrial, RunOutcome, StopReason, TrialRunner } from '../trial-runner.ts';
 import type { TrainerConfig, WorkerConfig } from '../worker-config.ts';
 import { formatOutput } from './output-tail.ts';
 import type { ScriptPool } from './script-pool.ts';
 import type { ScriptExit, ScriptMessage, ScriptRun } from './script-process.ts';
 import { judgeReport } from './script-report.ts';
+import { trialTraining } from '../trial-training.ts';
 
 /** The retried-trial checkpoint as stored in Trial.checkpoint. */
 interface ExternalCheckpoint {
@@ -52,9 +53,10 @@ async function runScript(
   { pool, dir }: { pool: ScriptPool; dir: string },
 ): Promise<RunOutcome> {
   const { claimed, log } = t;
-  // The sweep's task with this trial's lr, when the sweep searches it; the schedule without it.
-  const prepared = trialTask((claimed.sweep.spec as unknown as CreateSweepBody).task, claimed.schedule as Record<string, unknown>);
-  const task = prepared.task as ExternalTask;
+  // The trial's own lr when the sweep searches it; a rung of successive halving trains fewer
+  // epochs, its schedule compressed to them.
+  const training = trialTraining(claimed);
+  const task = training.task as ExternalTask;
   const objective = claimed.sweep.objectiveMetric;
   // ReduceLROnPlateau is stepped with the objective; an epoch without it steps with NaN (a bad epoch), as the check must replay something.
   const objectiveOf = (row: EpochRow) => metricOf(row, objective) ?? NaN;
@@ -63,7 +65,7 @@ async function runScript(
   const resume = saved?.format === 'external' && existsSync(saved.path) ? saved : null;
   if (resume) log.info({ fromEpoch: resume.epoch + 1 }, 'resuming from checkpoint');
 
-  const schedule = prepared.schedule as unknown as ScheduleSpec;
+  const schedule = training.schedule;
   let stepsPerEpoch = task.stepsPerEpoch;
   const lrCheck = new LrCheck(schedule, task.optimizer, task.epochs);
   // A resumed trial's expected lrs replay the epochs before the resume (a ReduceLROnPlateau's depend on their metrics).
