@@ -1,3 +1,5 @@
+import { mulberry32 } from '@lrsweep/stats';
+
 /** The faults a chaos run injects, each at a seeded random moment. */
 export const FAULT_KINDS = ['kill-worker', 'restart-api', 'restart-redis', 'flush-redis', 'restart-postgres', 'wrong-database-worker'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -10,24 +12,13 @@ export interface Fault {
   pick: number;
 }
 
-/** mulberry32: a small seeded PRNG, so a seed names one schedule of faults exactly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * `count` faults at random moments in [0, windowMs), sorted. Every kind appears once when
  * count allows (so each seed exercises them all), the rest drawn at random.
  */
 export function faultSchedule(seed: number, count: number, windowMs: number): Fault[] {
-  const random = seededRandom(seed);
+  // mulberry32, the tree's seeded PRNG: a seed names one schedule of faults exactly.
+  const random = mulberry32(seed);
   const kinds: FaultKind[] = [...FAULT_KINDS].slice(0, count);
   while (kinds.length < count) kinds.push(FAULT_KINDS[Math.floor(random() * FAULT_KINDS.length)]!);
   return kinds

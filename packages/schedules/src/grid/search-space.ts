@@ -6,7 +6,7 @@
  */
 import { isDistribution, parseDistribution } from './distributions.ts';
 import { pointer } from './expand-grid.ts';
-import { randomStream } from './random-stream.ts';
+import { mulberry32 } from '@lrsweep/stats';
 import { sobolSequence, SOBOL_MAX_DIMENSIONS } from './sobol.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -92,7 +92,7 @@ export const MAX_SEARCH_DIMENSIONS = SOBOL_MAX_DIMENSIONS;
  * corner where every parameter sits at its minimum.
  */
 export function* searchPoints(method: SearchMethod, dims: number, seed: number, stream: number): Generator<number[]> {
-  const random = randomStream(Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(stream + 1, 0xc2b2ae35));
+  const random = mulberry32(Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(stream + 1, 0xc2b2ae35));
   if (method === 'random') {
     for (;;) yield Array.from({ length: dims }, random);
   }
