@@ -65,9 +65,17 @@ export async function requeueTrials(queue: Queue<TrialJob>, redis: Redis, jobs: 
   const pipeline = redis.pipeline();
   for (const job of jobs) pipeline.exists(queue.toKey(job.trialId));
   const exists = (await pipeline.exec()) ?? [];
+  const lost: TrialJob[] = [];
   for (const [i, job] of jobs.entries()) {
-    if (exists[i]?.[1] === 1) await queue.remove(job.trialId).catch(() => 0);
+    if (exists[i]?.[1] === 1) {
+      // Enqueued since this pass read what Redis holds (a sweep just submitted): it is not lost,
+      // and removing it to add it again would empty the queue for an instant.
+      const state = await queue.getJobState(job.trialId);
+      if (state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') continue;
+      await queue.remove(job.trialId).catch(() => 0);
+    }
+    lost.push(job);
   }
-  await enqueueTrials(queue, jobs);
-  return jobs.length;
+  await enqueueTrials(queue, lost);
+  return lost.length;
 }
