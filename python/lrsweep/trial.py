@@ -185,7 +185,12 @@ class Trial:
 
     def checkpoint(self, model=None, optimizer=None, sched=None, **state):
         """Saves what a retried trial resumes from. torch objects go through torch.save;
-        `state` (plain JSON values) is handed back as trial.restored by restore()."""
+        `state` (plain JSON values) is handed back as trial.restored by restore().
+
+        Each epoch gets a file of its own (checkpoint-<epoch>.pt/.json), never overwriting the
+        one the worker last recorded: the worker may die between this write and recording the
+        epoch, and the retry must then find the older epoch's state where Postgres says it is.
+        The worker deletes older files once it has recorded a newer one; this never does."""
         directory = self._spec["checkpoint_dir"]
         if directory is None or self._last_epoch is None:
             return None
@@ -196,7 +201,7 @@ class Trial:
             "state": state,
         }
         torch_objects = model is not None or optimizer is not None or sched is not None
-        path = os.path.join(directory, "checkpoint.pt" if torch_objects else "checkpoint.json")
+        path = os.path.join(directory, "checkpoint-%d.%s" % (self._last_epoch, "pt" if torch_objects else "json"))
         tmp = path + ".tmp"
         if torch_objects:
             import torch
@@ -212,27 +217,24 @@ class Trial:
             payload["random"] = _jsonable(payload["random"])
             with open(tmp, "w") as f:
                 json.dump(payload, f)
-        os.replace(tmp, path)  # a crash mid-write leaves the previous checkpoint intact
+        os.replace(tmp, path)  # a crash mid-write leaves no half-written file under this name
         self._send({"type": "checkpoint", "epoch": self._last_epoch, "path": path})
         return path
 
     def restore(self, model=None, optimizer=None, sched=None):
-        """Loads the last checkpoint of an earlier attempt; returns the epoch to start from."""
+        """Loads the checkpoint the worker hands back (the last one it recorded, at
+        resume["path"]; never a newer file in the directory); returns the epoch to start from."""
         resume = self._spec["resume"]
         if not resume:
             return 0
         path = resume["path"]
-        if path.endswith(".json"):
-            with open(path) as f:
-                payload = json.load(f)
-            payload["random"] = _tupled(payload["random"])
-        else:
+        payload = _load_checkpoint(path)
+        if resume.get("epoch") is not None and payload["epoch"] != resume["epoch"]:
+            # Another epoch's state would skip an epoch the worker never recorded, or repeat one.
+            raise RuntimeError("lrsweep: %s holds epoch %d, the worker recorded epoch %d" % (path, payload["epoch"], resume["epoch"]))
+        if not path.endswith(".json"):
             import torch
 
-            try:
-                payload = torch.load(path, map_location="cpu", weights_only=False)
-            except TypeError:  # torch before weights_only
-                payload = torch.load(path, map_location="cpu")
             if model is not None:
                 model.load_state_dict(payload["model"])
             if optimizer is not None:
@@ -287,6 +289,21 @@ def _checked_metrics(metrics):
         except (TypeError, ValueError) as err:
             raise type(err)("lrsweep: metric %s must be a number, got %r" % (name, value)) from None
     return checked
+
+
+def _load_checkpoint(path):
+    """A file checkpoint() wrote: JSON, or torch.save's format."""
+    if path.endswith(".json"):
+        with open(path) as f:
+            payload = json.load(f)
+        payload["random"] = _tupled(payload["random"])
+        return payload
+    import torch
+
+    try:
+        return torch.load(path, map_location="cpu", weights_only=False)
+    except TypeError:  # torch before weights_only
+        return torch.load(path, map_location="cpu")
 
 
 def _jsonable(value):

@@ -145,7 +145,7 @@ class Channel(unittest.TestCase):
             message = script.receive()
             code, _, err = script.finish()
             self.assertEqual(code, 0, err)
-            self.assertEqual(message, {"type": "checkpoint", "epoch": 0, "path": os.path.join(directory, "checkpoint.json")})
+            self.assertEqual(message, {"type": "checkpoint", "epoch": 0, "path": os.path.join(directory, "checkpoint-0.json")})
             self.assertTrue(os.path.exists(message["path"]))
 
 

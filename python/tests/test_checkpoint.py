@@ -37,8 +37,8 @@ class Checkpoint(unittest.TestCase):
         path = trial.checkpoint(step=300, best={"val_loss": 0.25, "epoch": 1})
         after_checkpoint = [random.random() for _ in range(3)]
 
-        self.assertEqual(path, os.path.join(self.dir, "checkpoint.json"))
-        self.assertEqual(os.listdir(self.dir), ["checkpoint.json"])  # written whole, no .tmp left behind
+        self.assertEqual(path, os.path.join(self.dir, "checkpoint-2.json"))
+        self.assertEqual(os.listdir(self.dir), ["checkpoint-2.json"])  # written whole, no .tmp left behind
         self.assertEqual(recorder.of_type("checkpoint"), [{"type": "checkpoint", "epoch": 2, "path": path}])
 
         retried, _ = trial_with(seed=5, checkpoint_dir=self.dir, resume={"path": path})
@@ -46,14 +46,30 @@ class Checkpoint(unittest.TestCase):
         self.assertEqual(retried.restored, {"step": 300, "best": {"val_loss": 0.25, "epoch": 1}})
         self.assertEqual([random.random() for _ in range(3)], after_checkpoint)
 
-    def test_a_later_checkpoint_replaces_the_earlier_one(self):
+    def test_each_epoch_is_a_file_of_its_own_and_a_retry_restores_the_one_it_is_given(self):
+        # The window of a worker killed mid-trial: the script has written epoch 2's file, the
+        # worker still points at epoch 1's. The retry must restore epoch 1 and train epoch 2 again.
+        trial, recorder = trial_with(checkpoint_dir=self.dir)
+        paths = []
+        for epoch in range(3):
+            report(trial, epoch)
+            paths.append(trial.checkpoint(step=epoch))
+        self.assertEqual(sorted(os.listdir(self.dir)), ["checkpoint-0.json", "checkpoint-1.json", "checkpoint-2.json"])  # the script never deletes
+        self.assertEqual([m["path"] for m in recorder.of_type("checkpoint")], paths)
+
+        retried, _ = trial_with(checkpoint_dir=self.dir, resume={"epoch": 1, "path": paths[1]})
+        self.assertEqual((retried.restore(), retried.restored), (2, {"step": 1}))
+        latest, _ = trial_with(checkpoint_dir=self.dir, resume={"epoch": 2, "path": paths[2]})
+        self.assertEqual((latest.restore(), latest.restored), (3, {"step": 2}))
+
+    def test_a_file_holding_another_epoch_than_the_worker_recorded_is_refused(self):
         trial, _ = trial_with(checkpoint_dir=self.dir)
         report(trial, 0)
-        trial.checkpoint(step=1)
         report(trial, 1)
-        path = trial.checkpoint(step=2)
-        retried, _ = trial_with(resume={"path": path})
-        self.assertEqual((retried.restore(), retried.restored), (2, {"step": 2}))
+        path = trial.checkpoint(step=1)
+        retried, _ = trial_with(resume={"epoch": 0, "path": path})
+        with self.assertRaisesRegex(RuntimeError, "holds epoch 1, the worker recorded epoch 0"):
+            retried.restore()
 
     def test_a_first_attempt_starts_at_epoch_0(self):
         trial, _ = trial_with(checkpoint_dir=self.dir)

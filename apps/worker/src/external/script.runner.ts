@@ -5,6 +5,7 @@ import { isExternalTask, metricOf, metricsOf, type CreateSweepBody, type EpochRo
 import { LrCheck, naturalInterval, tabulateExpressions } from '@lrsweep/trainer';
 import type { RunnerIO, RunnerTrial, RunOutcome, StopReason, TrialRunner } from '../trial-runner.ts';
 import type { TrainerConfig, WorkerConfig } from '../worker-config.ts';
+import { removeCheckpointsBefore } from './checkpoint-files.ts';
 import { formatOutput } from './output-tail.ts';
 import type { ScriptPool } from './script-pool.ts';
 import type { ScriptExit, ScriptMessage, ScriptRun } from './script-process.ts';
@@ -91,8 +92,13 @@ async function runScript(
     if (m.type === 'checkpoint') {
       // Only a file in this trial's own directory is handed back on a retry.
       if (path.dirname(path.resolve(m.path)) !== dir) return void log.warn({ path: m.path }, 'checkpoint outside the trial directory ignored');
+      // The pointer never runs ahead of the rows: a resume starts after it, so an epoch it covered without a row would never be written.
+      const recordedThrough = Math.max(last?.epoch ?? -1, resume?.epoch ?? -1);
+      if (m.epoch > recordedThrough) return void log.warn({ epoch: m.epoch, recordedThrough }, 'checkpoint of an unrecorded epoch ignored');
       const checkpoint: ExternalCheckpoint = { format: 'external', epoch: m.epoch, path: path.resolve(m.path) };
-      return io.checkpoint(i, checkpoint as never);
+      await io.checkpoint(i, checkpoint as never);
+      // Only now may the older files go: until this commit, a resume restores from the previous one.
+      return removeCheckpointsBefore(dir, m.epoch).catch((err: Error) => log.warn({ err: err.message }, 'old checkpoint files not removed'));
     }
     // The trial's outcome is decided: what the script reports before it stops is not kept.
     if (diverged || badReport) return;
