@@ -19,6 +19,9 @@ interface ExternalCheckpoint {
   path: string;
 }
 
+/** How often a running trial's output tail is saved (it is saved whole when the script ends). */
+const OUTPUT_TAIL_EVERY_MS = 2_000;
+
 /** A failure worth a retry (the script crashed); its message carries the stderr tail. */
 export class ScriptFailed extends Error {}
 
@@ -83,6 +86,7 @@ async function runScript(
   const reported = new Set<string>();
   let mismatch = false;
   let script!: ScriptRun;
+  let tailWrittenAt = 0;
   const output = () => formatOutput(script.stdout, script.stderr);
   const handle = async (m: ScriptMessage): Promise<void> => {
     if (m.type === 'schedule') {
@@ -129,7 +133,14 @@ async function runScript(
       mismatch = true;
       log.warn({ note }, 'lr differs from the schedule');
     }
-    await io.notes(i, { outputTail: output(), ...(note ? { lrMismatch: note } : {}) });
+    // The output tail is for people watching a running trial: every couple of seconds is
+    // enough, and writing it after every epoch of a fast model cost the trials CPU. The whole
+    // tail is written when the script ends.
+    const now = Date.now();
+    if (note || now - tailWrittenAt >= OUTPUT_TAIL_EVERY_MS) {
+      tailWrittenAt = now;
+      await io.notes(i, { outputTail: output(), ...(note ? { lrMismatch: note } : {}) });
+    }
   };
 
   let chain = Promise.resolve();
