@@ -19,6 +19,9 @@ interface ExternalCheckpoint {
   path: string;
 }
 
+/** How long a reported row waits for its checkpoint message before it is written alone. */
+const PENDING_ROW_MS = 100;
+
 /** How often a running trial's output tail is saved (it is saved whole when the script ends). */
 const OUTPUT_TAIL_EVERY_MS = 2_000;
 
@@ -88,7 +91,20 @@ async function runScript(
   let script!: ScriptRun;
   let tailWrittenAt = 0;
   const output = () => formatOutput(script.stdout, script.stderr);
+  // A reported row waits for the checkpoint message the script sends right after it, so the
+  // row and its checkpoint pointer are written in one statement, as a built-in trial's are
+  // (one Postgres write an epoch, not two). A row no checkpoint follows is written at the next
+  // message, at exit, or after PENDING_ROW_MS, whichever comes first.
+  let pending: EpochRow | null = null;
+  let pendingTimer: NodeJS.Timeout | undefined;
+  const writeRow = async (checkpoint?: ExternalCheckpoint): Promise<void> => {
+    clearTimeout(pendingTimer);
+    const row = pending;
+    pending = null;
+    if (row) await io.epoch(i, row, checkpoint as never);
+  };
   const handle = async (m: ScriptMessage): Promise<void> => {
+    if (m.type !== 'checkpoint') await writeRow();
     if (m.type === 'schedule') {
       stepsPerEpoch ??= m.steps_per_epoch ?? undefined;
       return;
@@ -100,7 +116,11 @@ async function runScript(
       const recordedThrough = Math.max(last?.epoch ?? -1, resume?.epoch ?? -1);
       if (m.epoch > recordedThrough) return void log.warn({ epoch: m.epoch, recordedThrough }, 'checkpoint of an unrecorded epoch ignored');
       const checkpoint: ExternalCheckpoint = { format: 'external', epoch: m.epoch, path: path.resolve(m.path) };
-      await io.checkpoint(i, checkpoint as never);
+      if (pending?.epoch === m.epoch) await writeRow(checkpoint);
+      else {
+        await writeRow();
+        await io.checkpoint(i, checkpoint as never);
+      }
       // Only now may the older files go: until this commit, a resume restores from the previous one.
       return removeCheckpointsBefore(dir, m.epoch).catch((err: Error) => log.warn({ err: err.message }, 'old checkpoint files not removed'));
     }
@@ -125,7 +145,8 @@ async function runScript(
     if (m.epoch >= task.epochs) return void log.warn({ epoch: m.epoch }, 'epoch beyond task.epochs ignored');
     const { row } = judged;
     for (const name of Object.keys(metricsOf(row))) reported.add(name);
-    await io.epoch(i, row);
+    pending = row;
+    pendingTimer = setTimeout(() => serially(() => writeRow()), PENDING_ROW_MS);
     if (!last || row.epoch >= last.epoch) last = row;
     for (const e of earlier.splice(0)) lrCheck.check(e.epoch, e.lr, objectiveOf(e), stepsPerEpoch);
     const note = mismatch ? null : lrCheck.check(row.epoch, row.lr, objectiveOf(row), stepsPerEpoch);
@@ -143,14 +164,16 @@ async function runScript(
     }
   };
 
+  // The script's messages, and the writes of rows no checkpoint followed, run one at a time.
   let chain = Promise.resolve();
   let handleError: Error | null = null;
-  script = pool.start((m) => {
-    chain = chain.then(() => handle(m)).catch((err: Error) => {
+  function serially(work: () => Promise<void>): void {
+    chain = chain.then(work).catch((err: Error) => {
       handleError ??= err; // Postgres gone for good: stop, and let the job be retried
       script.stop('shutdown');
     });
-  });
+  }
+  script = pool.start((m) => serially(() => handle(m)));
   script.send({
     type: 'init',
     trial: {
@@ -175,9 +198,11 @@ async function runScript(
   let exit: ScriptExit;
   try {
     exit = await script.exited;
+    serially(() => writeRow());
     await chain;
   } finally {
     clearTimeout(timeout);
+    clearTimeout(pendingTimer);
     t.stop.removeEventListener('abort', onStop);
   }
   await io.notes(i, { outputTail: output() });
