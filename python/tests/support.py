@@ -1,6 +1,7 @@
 """What the tests share: where lrsweep lives, whether torch is here, and the worker's side of
 the channel a script reads its trial from."""
 
+import copy
 import importlib.util
 import json
 import os
@@ -8,6 +9,8 @@ import socket
 import subprocess
 import sys
 import textwrap
+
+from lrsweep.trial import _DEFAULTS
 
 PYTHON_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -104,18 +107,8 @@ class Recorder:
 
 def trial_spec(**spec):
     """A whole trial as Trial() takes it (init() fills what the worker leaves out), with `spec` on top."""
-    base = {
-        "id": "trial-1",
-        "seed": 0,
-        "epochs": 4,
-        "args": {},
-        "optimizer": {"type": "SGD", "lr": 0.1},
-        "schedule": None,
-        "objective": {"metric": "val_loss", "mode": "min"},
-        "steps_per_epoch": None,
-        "checkpoint_dir": None,
-        "resume": None,
-    }
+    # The runtime's own defaults for what a worker leaves out, so the two cannot drift apart.
+    base = dict(copy.deepcopy(_DEFAULTS), id="trial-1", epochs=4)
     base.update(spec)
     return base
 
