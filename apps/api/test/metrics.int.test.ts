@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { readFileSync } from 'node:fs';
-import { startStack, waitFor, type Stack } from './stack.ts';
+import { freePort, startStack, waitFor, type Stack } from './stack.ts';
 
 // /metrics on the API and on a real worker process, parsed as Prometheus parses them, before
 // and after a spirals sweep runs: the gauges and counters must move with what happened.
@@ -44,14 +43,6 @@ function histogramCount(text: string, name: string, labels: Record<string, strin
     .split('\n')
     .find((l) => l.startsWith(`${name}_count`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 let stack: Stack;

@@ -1,20 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueTrials } from '@lrsweep/queue';
-import { startStack, waitFor, type Stack } from '../../api/test/stack.ts';
+import { freePort, startStack, waitFor, type Stack } from '../../api/test/stack.ts';
 
 // A worker process sharing Redis and a queue prefix with another deployment's API gets jobs
 // for trials its database does not hold. Through the real sandboxed processor, such a job must
 // fail at once, say why, and show on the worker's /metrics.
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 let stack: Stack;
 let metricsUrl: string;
