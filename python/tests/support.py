@@ -18,6 +18,11 @@ PYTHON_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 NO_TORCH = "needs torch, which %s cannot import (Debian: apt-get install python3-torch)" % sys.executable
 
+# Under CI (CI=true, where .ci/run installs torch) a skip would hide a broken install: fail instead,
+# as the vitest suites do for their optional system parts (apps/api/test/system-parts.ts).
+if not HAS_TORCH and os.environ.get("CI") == "true":
+    raise RuntimeError("CI=true but " + NO_TORCH)
+
 
 class ScriptUnderWorker:
     """Runs `code` as the worker runs a trainer's script (apps/worker/src/external/script-process.ts):
