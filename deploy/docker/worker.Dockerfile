@@ -1,6 +1,7 @@
-# A GPU training worker: tfjs-node-gpu on CUDA, falling back to OpenBLAS (blas) and WASM when no GPU is visible.
+# A GPU training worker: tfjs-node-gpu on CUDA, falling back to the native blas backend (our own
+# kernels: a C++ compiler is all it needs, no BLAS package) and WASM when no GPU is visible.
 FROM nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04
-RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates build-essential python3 libopenblas-dev \
+RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates build-essential python3 \
  && curl -fsSL https://deb.nodesource.com/setup_20.x | bash - && apt-get install -y nodejs && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production
