@@ -13,7 +13,7 @@ namespace lrsweep {
 namespace {
 
 Napi::Value SgemmOne(const Napi::CallbackInfo& info) { return SgemmCall(info, false, Sgemm); }
-Napi::Value SgemmBatch(const Napi::CallbackInfo& info) { return SgemmCall(info, true, Sgemm); }
+Napi::Value SgemmBatch(const Napi::CallbackInfo& info) { return SgemmCall(info, true, Sgemm, SgemmBatchSharedA); }
 
 Napi::Value Kernels(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), SgemmKernels()); }
 

@@ -197,6 +197,53 @@ void Sgemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k, float alph
   }
 }
 
+void SgemmBatchSharedA(bool transA, bool transB, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
+                       int64_t lda, const float* b, int64_t ldb, int64_t strideB, float beta, float* c, int64_t ldc,
+                       int64_t strideC, int64_t count) {
+  const Kernels& K = n <= 16 && active->narrow ? *active->narrow : *active;
+  // The narrow kernels read A in place, and a single product has nothing to share.
+  if (count <= 1 || K.directA || m <= 0 || n <= 0 || k <= 0 || alpha == 0) {
+    for (int64_t t = 0; t < count; t++) Sgemm(transA, transB, m, n, k, alpha, a, lda, b + t * strideB, ldb, beta, c + t * strideC, ldc);
+    return;
+  }
+  thread_local Buffer bufA, bufB;
+  // The same blocking as Sgemm, so every C_t gets exactly the sums a single product computes.
+  const int64_t kBlocks = (k + K.kc - 1) / K.kc;
+  const int64_t kcMax = ((k + kBlocks - 1) / kBlocks + 7) / 8 * 8;
+  const int64_t ncMax = std::min(K.nc, (n + K.nr - 1) / K.nr * K.nr);
+  const int64_t mPad = (m + K.mr - 1) / K.mr * K.mr;
+  // All of op(A) packed once: the (p0, i0) block's panels start at p0 * mPad + i0 * kc.
+  float* pa = bufA.Get(static_cast<size_t>(mPad * k));
+  for (int64_t p0 = 0; p0 < k; p0 += kcMax) {
+    const int64_t kc = std::min(kcMax, k - p0);
+    for (int64_t i0 = 0; i0 < m; i0 += K.mc) K.packA(transA, a, lda, i0, std::min(K.mc, m - i0), p0, kc, pa + p0 * mPad + i0 * kc);
+  }
+  float* pb = bufB.Get(static_cast<size_t>(kcMax * ncMax));
+  for (int64_t t = 0; t < count; t++) {
+    const float* bt = b + t * strideB;
+    float* ct = c + t * strideC;
+    for (int64_t j0 = 0; j0 < n; j0 += K.nc) {
+      const int64_t nc = std::min(K.nc, n - j0);
+      for (int64_t p0 = 0; p0 < k; p0 += kcMax) {
+        const int64_t kc = std::min(kcMax, k - p0);
+        const float blockBeta = p0 == 0 ? beta : 1.0f;
+        K.packB(transB, bt, ldb, p0, kc, j0, nc, pb);
+        for (int64_t i0 = 0; i0 < m; i0 += K.mc) {
+          const int64_t mc = std::min(K.mc, m - i0);
+          const float* pai = pa + p0 * mPad + i0 * kc;
+          for (int64_t jr = 0; jr < nc; jr += K.nr) {
+            const float* bp = pb + (jr / K.nr) * K.nr * kc;
+            for (int64_t ir = 0; ir < mc; ir += K.mr) {
+              K.kernel(kc, pai + ir * kc, bp, ct + (i0 + ir) * ldc + j0 + jr, ldc, std::min(K.mr, mc - ir),
+                       std::min(K.nr, nc - jr), alpha, blockBeta);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
 const char* SgemmKernels() { return active->name; }
 
 bool UseSgemmKernels(const char* name) {
