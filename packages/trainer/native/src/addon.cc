@@ -1,10 +1,12 @@
 // The trainer's native addon for the `blas` backend: the built-in sgemm (sgemm.cc, no BLAS
-// library needed) and the optimizer updates, on Float32Arrays owned by JS (no copies).
+// library needed), the optimizer updates and the MLP's elementwise loops, on Float32Arrays
+// owned by JS (no copies).
 // Single-threaded: we run one worker process per core.
 #include <napi.h>
 
 #include <string>
 
+#include "elementwise.h"
 #include "napi-args.h"
 #include "optimizer-steps.h"
 #include "sgemm.h"
@@ -37,6 +39,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("kernels", Napi::Function::New(env, Kernels, "kernels"));
   exports.Set("useKernels", Napi::Function::New(env, UseKernels, "useKernels"));
   RegisterOptimizerSteps(env, exports);
+  RegisterElementwise(env, exports);
   return exports;
 }
 

@@ -34,6 +34,21 @@ export interface BlasAddon {
     p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, stepSize: number, beta1: number,
     beta2: number, biasCorrection2Sqrt: number, eps: number, decay: number, l2: number,
   ): void;
+  /** Row r of dst's block t (`rows x cols` blocks, stacked) = row t of `src` (`count x cols`): a trial's biases. */
+  broadcastRows(dst: Float32Array, src: Float32Array, rows: number, cols: number, count: number): void;
+  /** x = max(x, 0) in place over the first `length` values; NaN stays NaN. */
+  relu(x: Float32Array, length: number): void;
+  /** delta = 0 where `act` (a ReLU output) is not > 0, over the first `length` values. */
+  reluMask(delta: Float32Array, act: Float32Array, length: number): void;
+  /**
+   * For each trial t (`logits` block t of `rows x classes`; the one-hot `y` shared), adds the
+   * summed cross-entropy to `lossSum[t]` and the rows whose first maximal logit is the label to
+   * `correct[t]`; with `dLogits`, writes (softmax - y) / rows into its block t.
+   */
+  softmaxCrossEntropy(
+    logits: Float32Array, y: Float32Array, rows: number, classes: number, count: number,
+    lossSum: Float64Array, correct: Float64Array, dLogits: Float32Array | null,
+  ): void;
   /** The sgemm kernels in use, picked from the CPU at load: `avx512`, `avx2` or `portable`. */
   kernels(): string;
   /**

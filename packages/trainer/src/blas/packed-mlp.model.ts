@@ -1,6 +1,5 @@
 import { blas } from './blas-addon.ts';
 import type { PackedNet } from './packed-net.types.ts';
-import { softmaxCrossEntropy } from './softmax-cross-entropy.ts';
 
 /**
  * The MLP of `models/mlp.model.ts` for `n` trials that share a seed, on plain Float32Arrays.
@@ -32,6 +31,9 @@ class PackedMlp implements PackedNet {
   /** acts[l] is layer l-1's output (acts[0] unused: the input is read where it lies); deltas alike. */
   private acts: Float32Array[] = [];
   private deltas: Float32Array[] = [];
+  /** Per-trial loss sums and correct counts of a training batch (the counts are not used). */
+  private readonly lossSums: Float64Array;
+  private readonly correct: Float64Array;
   /** A column of ones: bias gradients are `ones^T @ dZ`, one batched product. */
   private ones = new Float32Array(0);
   private capacityRows = 0;
@@ -56,6 +58,8 @@ class PackedMlp implements PackedNet {
       this.w.push(tile(draw(fanIn * out), n));
       this.b.push(tile(draw(out), n));
     }
+    this.lossSums = new Float64Array(n);
+    this.correct = new Float64Array(n);
     this.gw = this.w.map((a) => new Float32Array(a.length));
     this.gb = this.b.map((a) => new Float32Array(a.length));
     this.makeViews();
@@ -70,18 +74,12 @@ class PackedMlp implements PackedNet {
   }
 
   lossAndGrads(x: Float32Array, y: Float32Array, rows: number, losses: Float64Array): void {
-    const { sgemmBatch } = blas();
+    const { sgemmBatch, softmaxCrossEntropy, reluMask } = blas();
     const { sizes, layers, size: n } = this;
     this.forward(x, rows);
-    const classes = sizes[layers]!;
-    const logits = this.acts[layers]!;
-    const dLogits = this.deltas[layers]!;
-    const block = rows * classes;
-    for (let k = 0; k < n; k++) {
-      const at = k * block;
-      const { lossSum } = softmaxCrossEntropy(logits.subarray(at), y, rows, classes, dLogits.subarray(at));
-      losses[k] = lossSum / rows;
-    }
+    this.lossSums.fill(0);
+    softmaxCrossEntropy(this.acts[layers]!, y, rows, sizes[layers]!, n, this.lossSums, this.correct, this.deltas[layers]!);
+    for (let k = 0; k < n; k++) losses[k] = this.lossSums[k]! / rows;
     for (let l = layers - 1; l >= 0; l--) {
       const [fanIn, out] = [sizes[l]!, sizes[l + 1]!];
       const delta = this.deltas[l + 1]!;
@@ -90,24 +88,16 @@ class PackedMlp implements PackedNet {
       sgemmBatch(true, false, fanIn, out, rows, 1, input, fanIn, inStride, delta, out, rows * out, 0, this.gw[l]!, out, fanIn * out, n);
       sgemmBatch(false, false, 1, out, rows, 1, this.ones, rows, 0, delta, out, rows * out, 0, this.gb[l]!, out, out, n);
       if (l === 0) break; // nothing trains the input
-      // dX_k = (dZ_k @ W_k^T) * relu'(z): a ReLU output is > 0 exactly where its input was.
+      // dX_k = (dZ_k @ W_k^T) * relu'(z).
       const prev = this.deltas[l]!;
       sgemmBatch(false, true, rows, fanIn, out, 1, delta, out, rows * out, this.w[l]!, out, fanIn * out, 0, prev, fanIn, rows * fanIn, n);
-      const act = this.acts[l]!;
-      const count = n * rows * fanIn;
-      for (let i = 0; i < count; i++) if (!(act[i]! > 0)) prev[i] = 0;
+      reluMask(prev, this.acts[l]!, n * rows * fanIn);
     }
   }
 
   evaluate(x: Float32Array, y: Float32Array, rows: number, lossSum: Float64Array, correct: Float64Array): void {
     this.forward(x, rows);
-    const classes = this.sizes[this.layers]!;
-    const logits = this.acts[this.layers]!;
-    for (let k = 0; k < this.size; k++) {
-      const chunk = softmaxCrossEntropy(logits.subarray(k * rows * classes), y, rows, classes);
-      lossSum[k]! += chunk.lossSum;
-      correct[k]! += chunk.correct;
-    }
+    blas().softmaxCrossEntropy(this.acts[this.layers]!, y, rows, this.sizes[this.layers]!, this.size, lossSum, correct, null);
   }
 
   remove(k: number): void {
@@ -125,7 +115,7 @@ class PackedMlp implements PackedNet {
 
   /** Logits of every trial into acts[layers], trial k's at `k * rows * classes`. */
   private forward(x: Float32Array, rows: number): void {
-    const { sgemmBatch } = blas();
+    const { sgemmBatch, broadcastRows, relu } = blas();
     const { sizes, layers, size: n } = this;
     this.ensureRows(rows);
     for (let l = 0; l < layers; l++) {
@@ -133,16 +123,9 @@ class PackedMlp implements PackedNet {
       const [input, inStride] = l === 0 ? [x, 0] : [this.acts[l]!, rows * fanIn];
       const z = this.acts[l + 1]!;
       // Bias rows first, then z_k += input_k @ W_k for all trials in one call (beta = 1).
-      const b = this.b[l]!;
-      for (let k = 0; k < n; k++) {
-        const bk = b.subarray(k * out, (k + 1) * out);
-        for (let r = 0; r < rows; r++) z.set(bk, (k * rows + r) * out);
-      }
+      broadcastRows(z, this.b[l]!, rows, out, n);
       sgemmBatch(false, false, rows, out, fanIn, 1, input, fanIn, inStride, this.w[l]!, out, fanIn * out, 1, z, out, rows * out, n);
-      if (l + 1 < layers) {
-        const count = n * rows * out;
-        for (let i = 0; i < count; i++) if (z[i]! < 0) z[i] = 0; // NaN stays NaN, so divergence shows
-      }
+      if (l + 1 < layers) relu(z, n * rows * out);
     }
   }
 
