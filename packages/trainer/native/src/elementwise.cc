@@ -5,7 +5,10 @@
 #include "elementwise.h"
 
 #include <cmath>
+#include <cstdint>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "napi-args.h"
 
@@ -139,12 +142,68 @@ Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// nonzeroColumns(x, rows, cols, columns, compact): the columns of x (rows x cols) with a nonzero
+// (or NaN) in some row, increasing, into `columns`, and x restricted to them (rows x count)
+// into `compact`; returns count. An input batch's all-zero columns contribute nothing to the
+// first layer's products, so they skip them (sgemmRows).
+Napi::Value NonzeroColumns(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Matrix x, compact;
+  int64_t rows, cols;
+  if (info.Length() != 5 || !ReadMatrix(env, info[0], "x", &x) || !ReadInt(env, info[1], "rows", &rows) ||
+      !ReadInt(env, info[2], "cols", &cols) || !ReadMatrix(env, info[4], "compact", &compact)) {
+    if (!env.IsExceptionPending()) Napi::TypeError::New(env, "expected 5 arguments").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  if (!info[3].IsTypedArray() || info[3].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+    Napi::TypeError::New(env, "columns must be an Int32Array").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  auto columns = info[3].As<Napi::Int32Array>();
+  if (!Room(env, "x", rows * cols, x.length) || !Room(env, "columns", cols, columns.ElementLength()) ||
+      !Room(env, "compact", rows * cols, compact.length)) {
+    return env.Undefined();
+  }
+  thread_local std::vector<uint8_t> litBuffer;
+  thread_local std::vector<int64_t> runs;  // (start column, length) of consecutive nonzero columns
+  litBuffer.assign(static_cast<size_t>(cols), 0);
+  uint8_t* __restrict lit = litBuffer.data();
+  for (int64_t r = 0; r < rows; r++) {
+    const float* __restrict row = x.data + r * cols;
+    for (int64_t p = 0; p < cols; p++) lit[p] |= static_cast<uint8_t>(row[p] != 0.0f);  // NaN != 0
+  }
+  int32_t* idx = columns.Data();
+  int64_t count = 0;
+  runs.clear();
+  for (int64_t p = 0; p < cols; p++) {
+    if (!lit[p]) continue;
+    if (count > 0 && idx[count - 1] == p - 1) {
+      runs.back()++;
+    } else {
+      runs.push_back(p);
+      runs.push_back(1);
+    }
+    idx[count++] = static_cast<int32_t>(p);
+  }
+  // Nonzero columns come in runs (an image's rows of ink): copy each run whole.
+  for (int64_t r = 0; r < rows; r++) {
+    const float* row = x.data + r * cols;
+    float* out = compact.data + r * count;
+    for (size_t i = 0; i < runs.size(); i += 2) {
+      std::memcpy(out, row + runs[i], static_cast<size_t>(runs[i + 1]) * sizeof(float));
+      out += runs[i + 1];
+    }
+  }
+  return Napi::Number::New(env, static_cast<double>(count));
+}
+
 }  // namespace
 
 void RegisterElementwise(Napi::Env env, Napi::Object exports) {
   exports.Set("broadcastRows", Napi::Function::New(env, BroadcastRows, "broadcastRows"));
   exports.Set("relu", Napi::Function::New(env, Relu, "relu"));
   exports.Set("reluMask", Napi::Function::New(env, ReluMask, "reluMask"));
+  exports.Set("nonzeroColumns", Napi::Function::New(env, NonzeroColumns, "nonzeroColumns"));
   exports.Set("softmaxCrossEntropy", Napi::Function::New(env, SoftmaxCrossEntropy, "softmaxCrossEntropy"));
 }
 

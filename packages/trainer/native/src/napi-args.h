@@ -90,7 +90,8 @@ using SgemmFn = void (*)(bool transA, bool transB, int64_t m, int64_t n, int64_t
                          int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc);
 using SgemmSharedAFn = void (*)(bool transA, bool transB, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
                                 int64_t lda, const float* b, int64_t ldb, int64_t strideB, float beta, float* c,
-                                int64_t ldc, int64_t strideC, int64_t count);
+                                int64_t ldc, int64_t strideC, int64_t count, const int32_t* rowsOfB,
+                                const int32_t* rowsOfC, int64_t cRows);
 
 // sgemmBatch(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, count):
 // for i < count, C_i = alpha * op(A_i) @ op(B_i) + beta * C_i, row-major, X_i = X + i * strideX.
@@ -130,7 +131,8 @@ inline Napi::Value SgemmCall(const Napi::CallbackInfo& info, bool batched, Sgemm
     return env.Undefined();
   }
   if (sharedA && strideA == 0 && count > 1) {
-    sharedA(transA, transB, m, n, k, alpha, a.data, lda, b.data, ldb, strideB, beta, c.data, ldc, strideC, count);
+    sharedA(transA, transB, m, n, k, alpha, a.data, lda, b.data, ldb, strideB, beta, c.data, ldc, strideC, count, nullptr,
+            nullptr, 0);
     return env.Undefined();
   }
   for (int64_t j = 0; j < count; j++) {

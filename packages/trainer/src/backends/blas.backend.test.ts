@@ -84,6 +84,13 @@ describe('blas agrees with wasm for the same seed (same init, data order and sem
     expectAgreement(blas.rows, wasm.rows);
   });
 
+  it('on mnist too, where the first layer skips the pixels a batch has no ink in', async () => {
+    const task: TrainTask = { dataset: 'mnist', model: { type: 'mlp', hidden: [32] }, epochs: 1, batchSize: 64, optimizer: { type: 'SGD', lr: 0.05, momentum: 0.9 } };
+    const wasm = await run('wasm', task, constant, 3);
+    const blas = await run('blas', task, constant, 3);
+    expectAgreement(blas.rows, wasm.rows);
+  });
+
   it('agrees on every sgemm kernel this CPU runs (AVX-512, AVX2, portable), not only the one picked', async () => {
     const task = spiralsTask({ epochs: 3, model: { type: 'mlp', hidden: [32, 16] } });
     const wasm = await run('wasm', task, constant);

@@ -19,6 +19,17 @@ export interface BlasAddon {
     beta: number, c: Float32Array, ldc: number, strideC: number, count: number,
   ): void;
   /**
+   * `sgemmBatch` with A shared (stride 0) and B not transposed, skipping rows: op(B)'s row p is
+   * row `rowsOfB[p]` of B's `bRows`; product row i is row `rowsOfC[i]` of C's `cRows`, whose
+   * other rows are set to 0 (beta must be 0). Indices increase; null: none. The first layer
+   * skips the input columns a batch has no nonzero in (`nonzeroColumns`).
+   */
+  sgemmRows(
+    transA: boolean, m: number, n: number, k: number, alpha: number, a: Float32Array, lda: number,
+    b: Float32Array, ldb: number, bRows: number, strideB: number, rowsOfB: Int32Array | null, beta: number,
+    c: Float32Array, ldc: number, cRows: number, strideC: number, rowsOfC: Int32Array | null, count: number,
+  ): void;
+  /**
    * torch.optim.SGD's update in place, float32: d = g + wd*p; without momentum p -= lr*d; else
    * buf = first ? d : m*buf + d and p -= lr * (nesterov ? d + m*buf : buf).
    */
@@ -40,6 +51,11 @@ export interface BlasAddon {
   relu(x: Float32Array, length: number): void;
   /** delta = 0 where `act` (a ReLU output) is not > 0, over the first `length` values. */
   reluMask(delta: Float32Array, act: Float32Array, length: number): void;
+  /**
+   * The columns of `x` (rows x cols) with a nonzero in some row, increasing, into `columns`,
+   * and `x` restricted to them (rows x count) into `compact`; returns count.
+   */
+  nonzeroColumns(x: Float32Array, rows: number, cols: number, columns: Int32Array, compact: Float32Array): number;
   /**
    * For each trial t (`logits` block t of `rows x classes`; the one-hot `y` shared), adds the
    * summed cross-entropy to `lossSum[t]` and the rows whose first maximal logit is the label to

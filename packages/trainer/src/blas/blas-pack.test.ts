@@ -83,6 +83,15 @@ describe('packed trials on blas equal the same trials trained alone', () => {
     expect(packed[2]!.rows.at(-1)!.val_loss).not.toEqual(packed[0]!.rows.at(-1)!.val_loss);
   });
 
+  it('on mnist: a pack of two seeds x two schedules equals each trial alone', async () => {
+    const task: TrainTask = { dataset: 'mnist', model: { type: 'mlp', hidden: [32] }, epochs: 1, batchSize: 64, optimizer: { type: 'SGD', lr: 0.05, momentum: 0.9 } };
+    const trials: TrialInput[] = [1, 2].flatMap((seed) => [constant, { type: 'OneCycleLR', max_lr: 0.1, interval: 'step' } as ScheduleSpec].map((schedule) => ({ schedule, seed })));
+    const packed = await runTrials('blas', task, trials);
+    const alone = await solo(task, trials);
+    packed.forEach((p, i) => expectAgreement(p.rows, alone[i]!.rows));
+    expect(packed[1]!.rows[0]!.val_loss).not.toEqual(packed[0]!.rows[0]!.val_loss);
+  });
+
   it('a trial diverging mid-pack leaves it; the others still equal their solo runs', async () => {
     const task = spiralsTask({ epochs: 5 });
     const trials: TrialInput[] = [

@@ -1,6 +1,10 @@
 import { blas } from './blas-addon.ts';
 import type { PackedNet } from './packed-net.types.ts';
 
+// Below this fraction of nonzero input columns the first layer skips the zero ones; above it
+// the gather costs more than the products save.
+const SPARSE_BELOW = 0.9;
+
 /**
  * The MLP of `models/mlp.model.ts` for `n` trials that share a seed, on plain Float32Arrays.
  *
@@ -37,6 +41,14 @@ class PackedMlp implements PackedNet {
   /** A column of ones: bias gradients are `ones^T @ dZ`, one batched product. */
   private ones = new Float32Array(0);
   private capacityRows = 0;
+  /**
+   * The input batch's columns with a nonzero in some row (`columns[0 .. nonzero)`) and the batch
+   * restricted to them: the first layer's products skip the others (MNIST's border pixels, about
+   * a third of a batch of 64's columns). `nonzero` is -1 when too few are 0 to be worth it.
+   */
+  private columns: Int32Array;
+  private xNonzero = new Float32Array(0);
+  private nonzero = -1;
 
   constructor(
     private readonly sizes: readonly number[],
@@ -58,6 +70,7 @@ class PackedMlp implements PackedNet {
       this.w.push(tile(draw(fanIn * out), n));
       this.b.push(tile(draw(out), n));
     }
+    this.columns = new Int32Array(sizes[0]!);
     this.lossSums = new Float64Array(n);
     this.correct = new Float64Array(n);
     this.gw = this.w.map((a) => new Float32Array(a.length));
@@ -74,7 +87,7 @@ class PackedMlp implements PackedNet {
   }
 
   lossAndGrads(x: Float32Array, y: Float32Array, rows: number, losses: Float64Array): void {
-    const { sgemmBatch, softmaxCrossEntropy, reluMask } = blas();
+    const { sgemmBatch, sgemmRows, softmaxCrossEntropy, reluMask } = blas();
     const { sizes, layers, size: n } = this;
     this.forward(x, rows);
     this.lossSums.fill(0);
@@ -84,8 +97,14 @@ class PackedMlp implements PackedNet {
       const [fanIn, out] = [sizes[l]!, sizes[l + 1]!];
       const delta = this.deltas[l + 1]!;
       const [input, inStride] = l === 0 ? [x, 0] : [this.acts[l]!, rows * fanIn];
-      // dW_k = input_k^T @ dZ_k; db_k = ones^T @ dZ_k.
-      sgemmBatch(true, false, fanIn, out, rows, 1, input, fanIn, inStride, delta, out, rows * out, 0, this.gw[l]!, out, fanIn * out, n);
+      // dW_k = input_k^T @ dZ_k; db_k = ones^T @ dZ_k. The rows of dW for input columns that are
+      // 0 in the whole batch are 0: only the others are computed.
+      const nz = l === 0 ? this.nonzero : -1;
+      if (nz >= 0) {
+        sgemmRows(true, nz, out, rows, 1, this.xNonzero, Math.max(nz, 1), delta, out, rows, rows * out, null, 0, this.gw[0]!, out, fanIn, fanIn * out, this.columns, n);
+      } else {
+        sgemmBatch(true, false, fanIn, out, rows, 1, input, fanIn, inStride, delta, out, rows * out, 0, this.gw[l]!, out, fanIn * out, n);
+      }
       sgemmBatch(false, false, 1, out, rows, 1, this.ones, rows, 0, delta, out, rows * out, 0, this.gb[l]!, out, out, n);
       if (l === 0) break; // nothing trains the input
       // dX_k = (dZ_k @ W_k^T) * relu'(z).
@@ -115,7 +134,7 @@ class PackedMlp implements PackedNet {
 
   /** Logits of every trial into acts[layers], trial k's at `k * rows * classes`. */
   private forward(x: Float32Array, rows: number): void {
-    const { sgemmBatch, broadcastRows, relu } = blas();
+    const { sgemmBatch, sgemmRows, broadcastRows, relu, nonzeroColumns } = blas();
     const { sizes, layers, size: n } = this;
     this.ensureRows(rows);
     for (let l = 0; l < layers; l++) {
@@ -124,7 +143,17 @@ class PackedMlp implements PackedNet {
       const z = this.acts[l + 1]!;
       // Bias rows first, then z_k += input_k @ W_k for all trials in one call (beta = 1).
       broadcastRows(z, this.b[l]!, rows, out, n);
-      sgemmBatch(false, false, rows, out, fanIn, 1, input, fanIn, inStride, this.w[l]!, out, fanIn * out, 1, z, out, rows * out, n);
+      if (l === 0) {
+        const nz = nonzeroColumns(x, rows, fanIn, this.columns, this.xNonzero);
+        this.nonzero = nz <= SPARSE_BELOW * fanIn ? nz : -1;
+      }
+      if (l === 0 && this.nonzero >= 0) {
+        // Only the batch's nonzero columns and the weight rows they meet.
+        const nz = this.nonzero;
+        sgemmRows(false, rows, out, nz, 1, this.xNonzero, Math.max(nz, 1), this.w[0]!, out, fanIn, fanIn * out, this.columns, 1, z, out, rows, rows * out, null, n);
+      } else {
+        sgemmBatch(false, false, rows, out, fanIn, 1, input, fanIn, inStride, this.w[l]!, out, fanIn * out, 1, z, out, rows * out, n);
+      }
       if (l + 1 < layers) relu(z, n * rows * out);
     }
   }
@@ -137,6 +166,7 @@ class PackedMlp implements PackedNet {
     this.acts = perLayer();
     this.deltas = perLayer();
     this.ones = new Float32Array(rows).fill(1);
+    this.xNonzero = new Float32Array(rows * this.sizes[0]!);
     this.capacityRows = rows;
   }
 
