@@ -92,6 +92,15 @@ describe('packed trials on blas equal the same trials trained alone', () => {
     expect(packed[1]!.rows[0]!.val_loss).not.toEqual(packed[0]!.rows[0]!.val_loss);
   });
 
+  it('splits a seed whose trials exceed one net (over 2^20 parameters) into nets with its data order', async () => {
+    // [1024, 1024] has ~1.05M parameters a trial: one trial per net.
+    const task = spiralsTask({ epochs: 1, model: { type: 'mlp', hidden: [1024, 1024] }, optimizer: { type: 'SGD', lr: 0.01, momentum: 0.9 } });
+    const trials: TrialInput[] = [constant, step, cosine].map((schedule) => ({ schedule, seed: 5 }));
+    const packed = await runTrials('blas', task, trials);
+    const alone = await solo(task, trials);
+    packed.forEach((p, i) => expectAgreement(p.rows, alone[i]!.rows));
+  });
+
   it('a trial diverging mid-pack leaves it; the others still equal their solo runs', async () => {
     const task = spiralsTask({ epochs: 5 });
     const trials: TrialInput[] = [
