@@ -51,6 +51,38 @@ Napi::Value BroadcastRows(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// gatherRows(dst, src, indices, offset, rows, cols): dst's row r = src's row indices[offset + r],
+// rows of `cols` floats: a minibatch in its epoch's order (in JS, a subarray per row).
+Napi::Value GatherRows(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Matrix dst, src;
+  int64_t offset, rows, cols;
+  if (info.Length() != 6 || !ReadMatrix(env, info[0], "dst", &dst) || !ReadMatrix(env, info[1], "src", &src) ||
+      !ReadInt(env, info[3], "offset", &offset) || !ReadInt(env, info[4], "rows", &rows) || !ReadInt(env, info[5], "cols", &cols)) {
+    if (!env.IsExceptionPending()) Napi::TypeError::New(env, "expected 6 arguments").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  if (!info[2].IsTypedArray() || info[2].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+    Napi::TypeError::New(env, "indices must be an Int32Array").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  auto indices = info[2].As<Napi::Int32Array>();
+  if (!Room(env, "indices", offset + rows, indices.ElementLength()) || !Room(env, "dst", rows * cols, dst.length)) {
+    return env.Undefined();
+  }
+  const int64_t srcRows = cols > 0 ? static_cast<int64_t>(src.length) / cols : 0;
+  const int32_t* idx = indices.Data() + offset;
+  for (int64_t r = 0; r < rows; r++) {
+    if (idx[r] < 0 || idx[r] >= srcRows) {
+      Napi::RangeError::New(env, "index " + std::to_string(idx[r]) + " is outside src's " + std::to_string(srcRows) + " rows")
+          .ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+  }
+  for (int64_t r = 0; r < rows; r++) std::memcpy(dst.data + r * cols, src.data + idx[r] * cols, cols * sizeof(float));
+  return env.Undefined();
+}
+
 // relu(x, length): x = max(x, 0) in place over the first `length` values; NaN stays NaN, so a
 // diverging trial still shows in its loss.
 Napi::Value Relu(const Napi::CallbackInfo& info) {
@@ -201,6 +233,7 @@ Napi::Value NonzeroColumns(const Napi::CallbackInfo& info) {
 
 void RegisterElementwise(Napi::Env env, Napi::Object exports) {
   exports.Set("broadcastRows", Napi::Function::New(env, BroadcastRows, "broadcastRows"));
+  exports.Set("gatherRows", Napi::Function::New(env, GatherRows, "gatherRows"));
   exports.Set("relu", Napi::Function::New(env, Relu, "relu"));
   exports.Set("reluMask", Napi::Function::New(env, ReluMask, "reluMask"));
   exports.Set("nonzeroColumns", Napi::Function::New(env, NonzeroColumns, "nonzeroColumns"));

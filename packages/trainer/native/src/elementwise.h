@@ -4,7 +4,7 @@
 
 namespace lrsweep {
 
-// Adds broadcastRows, relu, reluMask, nonzeroColumns and softmaxCrossEntropy (see elementwise.cc) to the addon's exports.
+// Adds broadcastRows, gatherRows, relu, reluMask, nonzeroColumns and softmaxCrossEntropy (see elementwise.cc) to the addon's exports.
 void RegisterElementwise(Napi::Env env, Napi::Object exports);
 
 }  // namespace lrsweep

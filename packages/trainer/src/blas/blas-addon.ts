@@ -47,6 +47,8 @@ export interface BlasAddon {
   ): void;
   /** Row r of dst's block t (`rows x cols` blocks, stacked) = row t of `src` (`count x cols`): a trial's biases. */
   broadcastRows(dst: Float32Array, src: Float32Array, rows: number, cols: number, count: number): void;
+  /** Row r of `dst` = row `indices[offset + r]` of `src`, for `rows` rows of `cols` floats (a minibatch in its epoch's order). */
+  gatherRows(dst: Float32Array, src: Float32Array, indices: Int32Array, offset: number, rows: number, cols: number): void;
   /** x = max(x, 0) in place over the first `length` values; NaN stays NaN. */
   relu(x: Float32Array, length: number): void;
   /** delta = 0 where `act` (a ReLU output) is not > 0, over the first `length` values. */

@@ -3,8 +3,9 @@ import { STREAM, deriveSeed, mulberry32, permutation } from '../rng.ts';
 import type { Scheduler } from '../training/scheduler.types.ts';
 import type { Checkpoint, EpochRow, TrainOptions, TrialOutcome } from '../training/train.types.ts';
 import { makeBlasCheckpoint, restoreBlasCheckpoint, type BlasTrialState } from './blas-checkpoint.ts';
+import { blas } from './blas-addon.ts';
 import { createBlasOptimizer } from './blas-optimizer.ts';
-import { createPackedNet } from './create-packed-net.ts';
+import { createPackedNet, parametersPerTrial } from './create-packed-net.ts';
 import type { PackedNet } from './packed-net.types.ts';
 
 // The most parameters (all trials) one net holds; a bigger group of one seed is split into
@@ -112,8 +113,7 @@ function formPacks({ opts, dataset, schedulers }: BlasPackRun): Pack[] {
     const key = `${t.seed}@${t.resume ? t.resume.epoch + 1 : 0}`;
     groups.set(key, [...(groups.get(key) ?? []), i]);
   });
-  const perTrial = createPackedNet(opts.task, dataset, 0, 1).params(0).reduce((sum, p) => sum + p.length, 0);
-  const netTrials = Math.max(1, Math.floor(NET_PARAMS / perTrial));
+  const netTrials = Math.max(1, Math.floor(NET_PARAMS / parametersPerTrial(opts.task, dataset)));
   // Split evenly (12 trials in nets of 10 would be 6 + 6, not 10 + 2).
   const nets = [...groups.values()].flatMap((indices) => {
     const size = Math.ceil(indices.length / Math.ceil(indices.length / netTrials));
@@ -146,15 +146,13 @@ function trainEpoch(pack: Pack, epoch: number, { opts, dataset }: BlasPackRun, b
   const { batchSize } = opts.task;
   const { train, features, classes } = dataset;
   for (const m of members) Object.assign(m, { lr: m.scheduler.lrs[0]!, lossSum: 0, batches: 0, bad: null });
+  const { gatherRows } = blas();
   const order = permutation(train.size, mulberry32(deriveSeed(pack.seed, STREAM.order, epoch)));
   const losses = new Float64Array(members.length);
   for (let start = 0; start < train.size; start += batchSize) {
     const rows = Math.min(batchSize, train.size - start);
-    for (let r = 0; r < rows; r++) {
-      const src = order[start + r]!;
-      batch.x.set(train.x.subarray(src * features, (src + 1) * features), r * features);
-      batch.y.set(train.y.subarray(src * classes, (src + 1) * classes), r * classes);
-    }
+    gatherRows(batch.x, train.x, order, start, rows, features);
+    gatherRows(batch.y, train.y, order, start, rows, classes);
     net.lossAndGrads(batch.x, batch.y, rows, losses);
     members.forEach((m, k) => {
       const loss = losses[k]!;

@@ -117,6 +117,14 @@ describe('the elementwise loops of a pack', () => {
     expect(Array.from(z)).toEqual([1, 2, 3, 1, 2, 3, 4, 5, 6, 4, 5, 6]);
   });
 
+  it('gatherRows copies the rows an epoch order lists, from an offset, and refuses rows outside src', () => {
+    const src = Float32Array.of(0, 0.5, 1, 1.5, 2, 2.5); // 3 rows x 2
+    const dst = new Float32Array(4);
+    addon.gatherRows(dst, src, Int32Array.of(9, 2, 0), 1, 2, 2);
+    expect(Array.from(dst)).toEqual([2, 2.5, 0, 0.5]);
+    expect(() => addon.gatherRows(dst, src, Int32Array.of(9, 2, 0), 0, 2, 2)).toThrow(/outside src's 3 rows/);
+  });
+
   it('relu clamps negatives and keeps NaN; reluMask zeroes where the output is not > 0', () => {
     const z = Float32Array.of(-1, 0, 2, NaN, -0.5, 3);
     addon.relu(z, 5); // the last value is past `length`
