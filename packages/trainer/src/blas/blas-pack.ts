@@ -38,7 +38,10 @@ interface Member extends BlasTrialState {
   valAcc: number;
 }
 
-/** Trials that share a seed and a start epoch: one net, one data order, one step loop. */
+/**
+ * Trials that share a seed and a start epoch (all of them, or an even share where they exceed
+ * NET_PARAMS): one net, one data order, one step loop.
+ */
 interface Pack {
   seed: number;
   start: number;

@@ -12,9 +12,10 @@ const SPARSE_BELOW = 0.9;
  * block at `k * in * out` (its biases likewise at `k * out`), so `params(k)` are contiguous
  * views in the tfjs order `[W0, b0, W1, b1, ...]`. Activations and deltas are stacked the same
  * way: trial k's `rows x width` block at `k * rows * width`. Every product of a layer is then
- * ONE `sgemmBatch` call over all trials: the first layer's forward (`X @ W_k`) and weight
- * gradient (`X^T @ dZ_k`) read the shared input batch with stride 0, which the addon packs once
- * for the whole batch; deeper layers read each trial's own activations (stride `rows * in`).
+ * ONE addon call over all trials: the first layer's forward (`X @ W_k`) and weight gradient
+ * (`X^T @ dZ_k`) read the shared input batch, which the addon packs once for the whole batch
+ * (`sgemmRows`, over the batch's nonzero columns only, or `sgemmBatch` with stride 0); deeper
+ * layers read each trial's own activations (`sgemmBatch`, stride `rows * in`).
  */
 export function createPackedMlp(features: number, hidden: readonly number[], classes: number, rand: () => number, n: number): PackedNet {
   return new PackedMlp([features, ...hidden, classes], rand, n);
