@@ -1,8 +1,9 @@
 // Compares the training backends that load on this machine (blas and the tfjs ones): raw
 // matmul throughput and one real MNIST MLP trial. Each variant runs in its own child process,
 // because tfjs backends and wasm flags are process-global and only
-// take effect before the first initialisation. `npm run bench:sgemm` compares the blas
-// backend's sgemm kernels with OpenBLAS.
+// take effect before the first initialisation. Then, on blas, packed vs one by one
+// (`npm run bench:pack`). `npm run bench:sgemm` compares the blas backend's sgemm kernels with
+// OpenBLAS.
 //   npm run bench -w @lrsweep/trainer        (or: npx tsx bench/backends.bench.ts)
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -170,5 +171,10 @@ if (arg >= 0) {
         '  ' + note,
       ].join(' '),
     );
+  }
+  // Packed vs one by one on blas (bench/pack.bench.ts), in its own process like the variants.
+  if (results.some((r) => r.id.startsWith('blas') && !r.error)) {
+    console.log('');
+    spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('./pack.bench.ts', import.meta.url))], { stdio: 'inherit', timeout: 900_000 });
   }
 }

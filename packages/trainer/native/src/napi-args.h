@@ -88,12 +88,17 @@ inline bool SameLength(const Napi::Env& env, std::initializer_list<const Matrix*
 
 using SgemmFn = void (*)(bool transA, bool transB, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
                          int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc);
+using SgemmSharedAFn = void (*)(bool transA, bool transB, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
+                                int64_t lda, const float* b, int64_t ldb, int64_t strideB, float beta, float* c,
+                                int64_t ldc, int64_t strideC, int64_t count, const int32_t* rowsOfB,
+                                const int32_t* rowsOfC, int64_t cRows);
 
 // sgemmBatch(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, count):
 // for i < count, C_i = alpha * op(A_i) @ op(B_i) + beta * C_i, row-major, X_i = X + i * strideX.
 // sgemm is the count = 1 case (13 arguments, no strides). Strides let packed trials (one model
-// per trial, stacked) run their products in one call. Checks the arguments, then calls `sgemm`.
-inline Napi::Value SgemmCall(const Napi::CallbackInfo& info, bool batched, SgemmFn sgemm) {
+// per trial, stacked) run their products in one call. Checks the arguments, then calls `sgemm`,
+// or `sharedA` (where given) for a batch whose A has stride 0.
+inline Napi::Value SgemmCall(const Napi::CallbackInfo& info, bool batched, SgemmFn sgemm, SgemmSharedAFn sharedA = nullptr) {
   Napi::Env env = info.Env();
   const size_t want = batched ? 17 : 13;
   if (info.Length() != want) {
@@ -123,6 +128,11 @@ inline Napi::Value SgemmCall(const Napi::CallbackInfo& info, bool batched, Sgemm
   if (!Fits(env, "a", transA ? k : m, transA ? m : k, lda, count, strideA, a.length) ||
       !Fits(env, "b", transB ? n : k, transB ? k : n, ldb, count, strideB, b.length) ||
       !Fits(env, "c", m, n, ldc, count, strideC, c.length)) {
+    return env.Undefined();
+  }
+  if (sharedA && strideA == 0 && count > 1) {
+    sharedA(transA, transB, m, n, k, alpha, a.data, lda, b.data, ldb, strideB, beta, c.data, ldc, strideC, count, nullptr,
+            nullptr, 0);
     return env.Undefined();
   }
   for (int64_t j = 0; j < count; j++) {

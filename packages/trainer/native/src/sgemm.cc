@@ -106,6 +106,39 @@ void PackB(bool trans, const float* b, int64_t ldb, int64_t p0, int64_t kc, int6
 
 using namespace micro;  // the kernels and their tile sizes
 
+// PackB (not transposed) of the rows rowsOfB[p0 .. p0+kc) of B: op(B)'s row p is B's row
+// rowsOfB[p], so a product skips the rows its A has no nonzero column for.
+template <int64_t NR>
+void PackBRowsOf(const float* b, int64_t ldb, const int32_t* rowsOfB, int64_t p0, int64_t kc, int64_t j0, int64_t nc,
+                 float* out) {
+  for (int64_t jr = 0; jr < nc; jr += NR, out += NR * kc) {
+    const int64_t cols = std::min(NR, nc - jr);
+    for (int64_t p = 0; p < kc; p++) {
+      const float* src = b + rowsOfB[p0 + p] * ldb + j0 + jr;
+      float* dst = out + p * NR;
+      if (cols == NR) {
+        std::memcpy(dst, src, NR * sizeof(float));
+      } else {
+        for (int64_t j = 0; j < NR; j++) dst[j] = j < cols ? src[j] : 0.0f;
+      }
+    }
+  }
+}
+
+void PackBRows(int64_t nr, const float* b, int64_t ldb, const int32_t* rowsOfB, int64_t p0, int64_t kc, int64_t j0,
+               int64_t nc, float* out) {
+  switch (nr) {
+    case 8: return PackBRowsOf<8>(b, ldb, rowsOfB, p0, kc, j0, nc, out);
+    case 16: return PackBRowsOf<16>(b, ldb, rowsOfB, p0, kc, j0, nc, out);
+    case 32: return PackBRowsOf<32>(b, ldb, rowsOfB, p0, kc, j0, nc, out);
+    default: std::abort();  // every wide kernel's NR is listed above
+  }
+}
+
+// The largest MR x NR of the wide kernels (AVX-512's 8 x 32): the tile an indexed C goes through.
+constexpr int64_t kMaxTile = 8 * 32;
+
+
 const Kernels kPortable = {"portable", kPortableMr, kPortableNr, 256, 128, 4096, KernelPortable, PackA<kPortableMr>, PackB<kPortableNr>};
 #if LRSWEEP_X86
 const Kernels kAvx2Narrow = {"avx2", kAvx2Mr, kAvx2Nr, 256, 120, 4096, KernelAvx2, PackA<kAvx2Mr>, PackB<kAvx2Nr>, KernelAvx2DirectA};
@@ -190,6 +223,84 @@ void Sgemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k, float alph
             }
             K.kernel(kc, pa + (ir / K.mr) * K.mr * kc, bp, c + (i0 + ir) * ldc + j0 + jr, ldc,
                      std::min(K.mr, mc - ir), std::min(K.nr, nc - jr), alpha, blockBeta);
+          }
+        }
+      }
+    }
+  }
+}
+
+void SgemmBatchSharedA(bool transA, bool transB, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
+                       int64_t lda, const float* b, int64_t ldb, int64_t strideB, float beta, float* c, int64_t ldc,
+                       int64_t strideC, int64_t count, const int32_t* rowsOfB, const int32_t* rowsOfC, int64_t cRows) {
+  const bool indexed = rowsOfB != nullptr || rowsOfC != nullptr;
+  // Listed C rows are written through a tile (below); the narrow kernels write C in place.
+  const Kernels& K = n <= 16 && active->narrow && !indexed ? *active->narrow : *active;
+  if (rowsOfC) {
+    // beta is 0 here (the caller checks): rows no product row maps to are 0.
+    for (int64_t t = 0; t < count; t++) {
+      float* ct = c + t * strideC;
+      for (int64_t i = 0, next = 0; i < cRows; i++) {
+        if (next < m && rowsOfC[next] == i) {
+          next++;
+          if (k > 0 && alpha != 0) continue;
+        }
+        std::fill(ct + i * ldc, ct + i * ldc + n, 0.0f);
+      }
+    }
+    if (m <= 0 || n <= 0 || k <= 0 || alpha == 0) return;
+  } else if ((!indexed && (count <= 1 || K.directA)) || m <= 0 || n <= 0 || k <= 0 || alpha == 0) {
+    // Nothing to share (one product; the narrow kernels read A in place), or nothing to
+    // multiply (Sgemm then only scales C, never reading B).
+    for (int64_t t = 0; t < count; t++) Sgemm(transA, transB, m, n, k, alpha, a, lda, b + t * strideB, ldb, beta, c + t * strideC, ldc);
+    return;
+  }
+  thread_local Buffer bufA, bufB;
+  // The same blocking as Sgemm, so every C_t gets exactly the sums a single product computes.
+  const int64_t kBlocks = (k + K.kc - 1) / K.kc;
+  const int64_t kcMax = ((k + kBlocks - 1) / kBlocks + 7) / 8 * 8;
+  const int64_t ncMax = std::min(K.nc, (n + K.nr - 1) / K.nr * K.nr);
+  const int64_t mPad = (m + K.mr - 1) / K.mr * K.mr;
+  // All of op(A) packed once: the (p0, i0) block's panels start at p0 * mPad + i0 * kc.
+  float* pa = bufA.Get(static_cast<size_t>(mPad * k));
+  for (int64_t p0 = 0; p0 < k; p0 += kcMax) {
+    const int64_t kc = std::min(kcMax, k - p0);
+    for (int64_t i0 = 0; i0 < m; i0 += K.mc) K.packA(transA, a, lda, i0, std::min(K.mc, m - i0), p0, kc, pa + p0 * mPad + i0 * kc);
+  }
+  float* pb = bufB.Get(static_cast<size_t>(kcMax * ncMax));
+  alignas(64) float tile[kMaxTile];
+  for (int64_t t = 0; t < count; t++) {
+    const float* bt = b + t * strideB;
+    float* ct = c + t * strideC;
+    for (int64_t j0 = 0; j0 < n; j0 += K.nc) {
+      const int64_t nc = std::min(K.nc, n - j0);
+      for (int64_t p0 = 0; p0 < k; p0 += kcMax) {
+        const int64_t kc = std::min(kcMax, k - p0);
+        const float blockBeta = p0 == 0 ? beta : 1.0f;
+        if (rowsOfB) {
+          PackBRows(K.nr, bt, ldb, rowsOfB, p0, kc, j0, nc, pb);
+        } else {
+          K.packB(transB, bt, ldb, p0, kc, j0, nc, pb);
+        }
+        for (int64_t i0 = 0; i0 < m; i0 += K.mc) {
+          const int64_t mc = std::min(K.mc, m - i0);
+          const float* pai = pa + p0 * mPad + i0 * kc;
+          for (int64_t jr = 0; jr < nc; jr += K.nr) {
+            const float* bp = pb + (jr / K.nr) * K.nr * kc;
+            for (int64_t ir = 0; ir < mc; ir += K.mr) {
+              const int64_t mr = std::min(K.mr, mc - ir), nr = std::min(K.nr, nc - jr);
+              if (!rowsOfC) {
+                K.kernel(kc, pai + ir * kc, bp, ct + (i0 + ir) * ldc + j0 + jr, ldc, mr, nr, alpha, blockBeta);
+                continue;
+              }
+              // Product row i is C row rowsOfC[i]: through a tile, gathered when later K blocks add to it.
+              const int32_t* dst = rowsOfC + i0 + ir;
+              if (blockBeta != 0) {
+                for (int64_t i = 0; i < mr; i++) std::memcpy(tile + i * K.nr, ct + dst[i] * ldc + j0 + jr, nr * sizeof(float));
+              }
+              K.kernel(kc, pai + ir * kc, bp, tile, K.nr, mr, nr, alpha, blockBeta);
+              for (int64_t i = 0; i < mr; i++) std::memcpy(ct + dst[i] * ldc + j0 + jr, tile + i * K.nr, nr * sizeof(float));
+            }
           }
         }
       }

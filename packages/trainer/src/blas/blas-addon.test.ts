@@ -141,6 +141,33 @@ describe.each(implementations)('sgemm ($name)', ({ sgemm, sgemmBatch, use }) => 
     expect(maxRelError(shared.subarray(2 * m * n), want)).toBeLessThan(1e-6);
     expect(() => sgemmBatch(false, false, m, n, k, 1, a, k, m * k, b, n, k * n, 0, c, n, m * n, count + 1)).toThrow(RangeError);
   });
+
+  // A shared by every product (stride 0) is packed once for the batch: the packed first layer's
+  // forward (X @ W_t) and weight gradient (X^T @ dZ_t), then several A blocks in each dimension,
+  // a scaled C, padded leading dimensions and strides longer than a matrix.
+  const sharedShapes: [number, number, number, boolean, boolean, number, number, number][] = [
+    [64, 128, 784, false, false, 1, 1, 0],
+    [784, 128, 64, true, false, 1, 0, 0],
+    [300, 40, 530, false, true, 0.75, -1, 3],
+    [130, 33, 17, true, true, 1, 0.5, 1],
+  ];
+  it.each(sharedShapes)('a batch sharing A (m=%i n=%i k=%i transA=%s transB=%s) equals one product per matrix, bit for bit', (m, n, k, ta, tb, alpha, beta, pad) => {
+    const count = 3;
+    const [lda, ldb, ldc] = [(ta ? m : k) + pad, (tb ? k : n) + pad, n + pad];
+    const [strideB, strideC] = [(tb ? n : k) * ldb + 7, m * ldc + 5];
+    const a = random((ta ? k : m) * lda, 8);
+    const b = random(count * strideB, 9);
+    const c = random(count * strideC, 10);
+    const one = Float32Array.from(c);
+    sgemmBatch(ta, tb, m, n, k, alpha, a, lda, 0, b, ldb, strideB, beta, c, ldc, strideC, count);
+    for (let t = 0; t < count; t++) {
+      const [bt, ct] = [b.subarray(t * strideB), one.subarray(t * strideC, (t + 1) * strideC)];
+      const want = reference(ta, tb, m, n, k, alpha, a, lda, bt, ldb, beta, ct, ldc);
+      sgemm(ta, tb, m, n, k, alpha, a, lda, bt, ldb, beta, ct, ldc);
+      expect(maxRelError(c.subarray(t * strideC, t * strideC + m * ldc), want.subarray(0, m * ldc))).toBeLessThan(1e-5 * Math.sqrt(k));
+    }
+    expect(c).toEqual(one); // also the gaps between the matrices, untouched
+  });
 });
 
 describe('kernels', () => {

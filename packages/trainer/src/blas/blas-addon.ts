@@ -19,6 +19,17 @@ export interface BlasAddon {
     beta: number, c: Float32Array, ldc: number, strideC: number, count: number,
   ): void;
   /**
+   * `sgemmBatch` with A shared (stride 0) and B not transposed, skipping rows: op(B)'s row p is
+   * row `rowsOfB[p]` of B's `bRows`; product row i is row `rowsOfC[i]` of C's `cRows`, whose
+   * other rows are set to 0 (beta must be 0). Indices increase; null: none. The first layer
+   * skips the input columns a batch has no nonzero in (`nonzeroColumns`).
+   */
+  sgemmRows(
+    transA: boolean, m: number, n: number, k: number, alpha: number, a: Float32Array, lda: number,
+    b: Float32Array, ldb: number, bRows: number, strideB: number, rowsOfB: Int32Array | null, beta: number,
+    c: Float32Array, ldc: number, cRows: number, strideC: number, rowsOfC: Int32Array | null, count: number,
+  ): void;
+  /**
    * torch.optim.SGD's update in place, float32: d = g + wd*p; without momentum p -= lr*d; else
    * buf = first ? d : m*buf + d and p -= lr * (nesterov ? d + m*buf : buf).
    */
@@ -33,6 +44,28 @@ export interface BlasAddon {
   adamStep(
     p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, stepSize: number, beta1: number,
     beta2: number, biasCorrection2Sqrt: number, eps: number, decay: number, l2: number,
+  ): void;
+  /** Row r of dst's block t (`rows x cols` blocks, stacked) = row t of `src` (`count x cols`): a trial's biases. */
+  broadcastRows(dst: Float32Array, src: Float32Array, rows: number, cols: number, count: number): void;
+  /** Row r of `dst` = row `indices[offset + r]` of `src`, for `rows` rows of `cols` floats (a minibatch in its epoch's order). */
+  gatherRows(dst: Float32Array, src: Float32Array, indices: Int32Array, offset: number, rows: number, cols: number): void;
+  /** x = max(x, 0) in place over the first `length` values; NaN stays NaN. */
+  relu(x: Float32Array, length: number): void;
+  /** delta = 0 where `act` (a ReLU output) is not > 0, over the first `length` values. */
+  reluMask(delta: Float32Array, act: Float32Array, length: number): void;
+  /**
+   * The columns of `x` (rows x cols) with a nonzero in some row, increasing, into `columns`,
+   * and `x` restricted to them (rows x count) into `compact`; returns count.
+   */
+  nonzeroColumns(x: Float32Array, rows: number, cols: number, columns: Int32Array, compact: Float32Array): number;
+  /**
+   * For each trial t (`logits` block t of `rows x classes`; the one-hot `y` shared), adds the
+   * summed cross-entropy to `lossSum[t]` and the rows whose first maximal logit is the label to
+   * `correct[t]`; with `dLogits`, writes (softmax - y) / rows into its block t.
+   */
+  softmaxCrossEntropy(
+    logits: Float32Array, y: Float32Array, rows: number, classes: number, count: number,
+    lossSum: Float64Array, correct: Float64Array, dLogits: Float32Array | null,
   ): void;
   /** The sgemm kernels in use, picked from the CPU at load: `avx512`, `avx2` or `portable`. */
   kernels(): string;

@@ -1,6 +1,7 @@
 import { stepsPerEpoch as stepsPerEpochOf } from '@lrsweep/contracts';
 import { activeBackend, selectBackend } from '../backends/select-backend.ts';
-import { trainBlasTrial } from '../blas/blas-trial.ts';
+import { trainBlasPacks } from '../blas/blas-pack.ts';
+import { packableModel } from '../blas/create-packed-net.ts';
 import { loadDataset } from '../datasets/load-dataset.ts';
 import { uploadDataset } from './data-tensors.ts';
 import { noopTrial } from './noop-trial.ts';
@@ -15,8 +16,8 @@ const NOOP_CLASSES = { spirals: 3, mnist: 10 } as const;
 
 /**
  * Trains each trial in `opts.trials` on the active backend (selecting the default one first
- * if none was chosen) and returns one outcome per trial, in order. Trials run one after
- * another today; the list shape is there so packed training can batch them later.
+ * if none was chosen) and returns one outcome per trial, in order. On the blas backend the
+ * trials train together as packs (`blas/blas-pack.ts`); elsewhere one after another.
  */
 export async function trainWith(opts: TrainOptions, createScheduler: SchedulerFactory): Promise<TrialOutcome[]> {
   validateOptions(opts);
@@ -40,12 +41,10 @@ export async function trainWith(opts: TrainOptions, createScheduler: SchedulerFa
     return outcomes;
   }
   const dataset = await loadDataset(task.dataset);
-  if (backend.name === 'blas' && task.model.type === 'mlp') {
-    // native sgemm products and JS loops, no tfjs; other models fall through to tfjs (wasm).
-    for (let i = 0; i < opts.trials.length; i++) {
-      outcomes.push(await trainBlasTrial({ opts, trialIndex: i, dataset, scheduler: schedulers[i]! }));
-    }
-    return outcomes;
+  if (backend.name === 'blas' && packableModel(task)) {
+    // All the call's trials at once, packed by seed (native products, no tfjs); other models
+    // fall through to tfjs (wasm), one trial after another.
+    return trainBlasPacks({ opts, dataset, schedulers });
   }
   const data = uploadDataset(dataset, backend.name === 'tensorflow' || backend.name === 'tensorflow-gpu');
   try {

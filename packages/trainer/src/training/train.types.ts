@@ -52,7 +52,7 @@ export type ObjectiveMetric = Metric;
 
 export interface TrainOptions {
   task: TrainTask;
-  /** Trials of the same task; run one after another today, packed together later. */
+  /** Trials of the same task: packed together on the blas backend (same seed: one data order), else one after another. */
   trials: TrialInput[];
   /** The metric passed to epoch-interval schedulers (ReduceLROnPlateau). @defaultValue 'val_loss' */
   objectiveMetric?: ObjectiveMetric;
