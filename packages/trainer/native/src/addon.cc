@@ -1,11 +1,13 @@
 // The trainer's native addon for the `blas` backend: the built-in sgemm (sgemm.cc, no BLAS
-// library needed) and the optimizer updates, on Float32Arrays owned by JS (no copies).
+// library needed), the optimizer updates and the CNN's patch and pooling kernels
+// (conv-kernels.cc), on Float32Arrays owned by JS (no copies).
 // Single-threaded: we run one worker process per core.
 #include <napi.h>
 
 #include <string>
 
 #include "napi-args.h"
+#include "conv-kernels.h"
 #include "optimizer-steps.h"
 #include "sgemm.h"
 
@@ -37,6 +39,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("kernels", Napi::Function::New(env, Kernels, "kernels"));
   exports.Set("useKernels", Napi::Function::New(env, UseKernels, "useKernels"));
   RegisterOptimizerSteps(env, exports);
+  RegisterConvKernels(env, exports);
   return exports;
 }
 

@@ -34,6 +34,27 @@ export interface BlasAddon {
     p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, stepSize: number, beta1: number,
     beta2: number, biasCorrection2Sqrt: number, eps: number, decay: number, l2: number,
   ): void;
+  /**
+   * NHWC patches of a 'valid' stride-1 k x k convolution: `cols` gets one row of k*k*c values
+   * (in the `[k, k, c, out]` filters' order) per output position, so the convolution is
+   * `cols @ W`.
+   */
+  im2col(x: Float32Array, n: number, h: number, w: number, c: number, k: number, cols: Float32Array): void;
+  /** The adjoint of `im2col`: `dx` = 0, then every patch value added back onto its pixel. */
+  col2im(cols: Float32Array, n: number, h: number, w: number, c: number, k: number, dx: Float32Array): void;
+  /**
+   * `out` = maxpool2x2(relu(z + bias)) ('valid'), z being n*h*w rows of c channels `ldz` apart;
+   * `argmax` gets each output's source row of z (first maximum), or -1 where the output is 0.
+   */
+  biasReluPool(
+    z: Float32Array, ldz: number, n: number, h: number, w: number, c: number, bias: Float32Array,
+    out: Float32Array, argmax: Int32Array,
+  ): void;
+  /** Gradient of `biasReluPool`: `dz` (zeroed first) gets `dout` at the argmax rows; `dbias` their sums. */
+  biasReluPoolBackward(
+    dout: Float32Array, argmax: Int32Array, n: number, h: number, w: number, c: number, dz: Float32Array,
+    ldz: number, dbias: Float32Array,
+  ): void;
   /** The sgemm kernels in use, picked from the CPU at load: `avx512`, `avx2` or `portable`. */
   kernels(): string;
   /**
