@@ -1,0 +1,191 @@
+import { blas } from './blas-addon.ts';
+import { softmaxCrossEntropy } from './blas-mlp.model.ts';
+import type { PackedNet } from './packed-net.types.ts';
+
+const KERNEL = 3;
+
+/** The CNN of `models/cnn.model.ts`: conv3x3 'valid' -> ReLU -> maxpool2 per channel entry, then dense. */
+export interface PackedCnnSpec {
+  /** HWC, e.g. [28, 28, 1]. */
+  readonly imageShape: readonly [number, number, number];
+  readonly channels: readonly number[];
+  readonly classes: number;
+}
+
+/** One conv layer's geometry: input h x w x c, output oh x ow x out before the pool, ph x pw after. */
+interface ConvGeometry {
+  h: number;
+  w: number;
+  c: number;
+  out: number;
+  oh: number;
+  ow: number;
+  ph: number;
+  pw: number;
+  /** Rows of a patch matrix per sample (oh * ow) and its row length (k * k * c). */
+  positions: number;
+  fanIn: number;
+}
+
+function geometry(spec: PackedCnnSpec): ConvGeometry[] {
+  let [h, w, c] = spec.imageShape;
+  return spec.channels.map((out) => {
+    const oh = h - KERNEL + 1;
+    const ow = w - KERNEL + 1;
+    const g = { h, w, c, out, oh, ow, ph: Math.floor(oh / 2), pw: Math.floor(ow / 2), positions: oh * ow, fanIn: KERNEL * KERNEL * c };
+    [h, w, c] = [g.ph, g.pw, out];
+    if (h < 1 || w < 1) throw new RangeError(`too many conv layers (${spec.channels.length}) for a ${spec.imageShape[0]}x${spec.imageShape[1]} image`);
+    return g;
+  });
+}
+
+/**
+ * torch's default init, U(-1/sqrt(fan_in), 1/sqrt(fan_in)), drawn weight then bias per layer
+ * in the order and row-major layout of `models/cnn.model.ts` (`[k, k, in, out]` filters, then
+ * `[flat, classes]`), so a seed gives bit-identical weights on both paths.
+ */
+function drawParams(convs: readonly ConvGeometry[], classes: number, rand: () => number): Float32Array[] {
+  const last = convs.at(-1)!;
+  const flat = last.ph * last.pw * last.out;
+  const tensors: [number, number][] = [...convs.flatMap((g): [number, number][] => [[g.fanIn * g.out, g.fanIn], [g.out, g.fanIn]]), [flat * classes, flat], [classes, flat]];
+  return tensors.map(([size, fanIn]) => {
+    const bound = 1 / Math.sqrt(fanIn);
+    const values = new Float32Array(size);
+    for (let i = 0; i < size; i++) values[i] = (rand() * 2 - 1) * bound;
+    return values;
+  });
+}
+
+/**
+ * `trials` copies of the CNN drawn from one `rand` (a pack shares its seed), as a PackedNet on
+ * the addon's kernels; `maxRows` bounds the rows of any one call. The first convolution of all
+ * trials is one product over the shared input's patches, `cols @ [W_0 | W_1 | ...]`; the layers
+ * after it differ per trial and run trial by trial through one set of buffers (forward and
+ * backward of a trial end before the next starts), so memory grows with the pack only in the
+ * first layer.
+ */
+export function createPackedCnn(spec: PackedCnnSpec, trials: number, rand: () => number, maxRows: number): PackedNet {
+  const convs = geometry(spec);
+  const first = convs[0]!;
+  const last = convs.at(-1)!;
+  const flat = last.ph * last.pw * last.out;
+  const { classes } = spec;
+  const init = drawParams(convs, classes, rand);
+  const params = Array.from({ length: trials }, () => init.map((p) => p.slice()));
+  const grads = Array.from({ length: trials }, () => init.map((p) => new Float32Array(p.length)));
+  let size = trials;
+
+  // The first layer, all trials side by side: its filters gathered as [fanIn, size * out].
+  const cols0 = new Float32Array(maxRows * first.positions * first.fanIn);
+  const wide = trials * first.out;
+  const z0 = new Float32Array(maxRows * first.positions * wide);
+  const dz0 = new Float32Array(z0.length);
+  const w0 = new Float32Array(first.fanIn * wide);
+  const dw0 = new Float32Array(w0.length);
+  // Per layer, reused by every trial in turn.
+  const pooled = convs.map((g) => new Float32Array(maxRows * g.ph * g.pw * g.out));
+  const dPooled = pooled.map((p) => new Float32Array(p.length));
+  const argmax = pooled.map((p) => new Int32Array(p.length));
+  const cols = convs.map((g, l) => new Float32Array(l === 0 ? 0 : maxRows * g.positions * g.fanIn));
+  const dCols = cols.map((c) => new Float32Array(c.length));
+  const z = convs.map((g, l) => new Float32Array(l === 0 ? 0 : maxRows * g.positions * g.out));
+  const dz = z.map((v) => new Float32Array(v.length));
+  const logits = new Float32Array(maxRows * classes);
+  const dLogits = new Float32Array(logits.length);
+  const ones = new Float32Array(maxRows).fill(1);
+
+  const checkRows = (rows: number) => {
+    if (!(rows >= 1 && rows <= maxRows)) throw new RangeError(`rows must be 1..${maxRows}, got ${rows}`);
+  };
+
+  /** Patches of the shared input and the first convolution of every trial, bias not yet added. */
+  function firstLayer(x: Float32Array, rows: number): void {
+    const { im2col, sgemm } = blas();
+    const [h, w, c] = spec.imageShape;
+    im2col(x, rows, h, w, c, KERNEL, cols0);
+    const ld = size * first.out;
+    for (let k = 0; k < size; k++) {
+      const wk = params[k]![0]!;
+      for (let r = 0; r < first.fanIn; r++) w0.set(wk.subarray(r * first.out, (r + 1) * first.out), r * ld + k * first.out);
+    }
+    sgemm(false, false, rows * first.positions, ld, first.fanIn, 1, cols0, first.fanIn, w0, ld, 0, z0, ld);
+  }
+
+  /** Trial k's logits from the first layer's product on. */
+  function trialForward(k: number, rows: number): Float32Array {
+    const { biasReluPool, im2col, sgemm } = blas();
+    const p = params[k]!;
+    const ld = size * first.out;
+    biasReluPool(z0.subarray(k * first.out), ld, rows, first.oh, first.ow, first.out, p[1]!, pooled[0]!, argmax[0]!);
+    for (let l = 1; l < convs.length; l++) {
+      const g = convs[l]!;
+      im2col(pooled[l - 1]!, rows, g.h, g.w, g.c, KERNEL, cols[l]!);
+      sgemm(false, false, rows * g.positions, g.out, g.fanIn, 1, cols[l]!, g.fanIn, p[2 * l]!, g.out, 0, z[l]!, g.out);
+      biasReluPool(z[l]!, g.out, rows, g.oh, g.ow, g.out, p[2 * l + 1]!, pooled[l]!, argmax[l]!);
+    }
+    const bias = p[2 * convs.length + 1]!;
+    for (let r = 0; r < rows; r++) logits.set(bias, r * classes);
+    sgemm(false, false, rows, classes, flat, 1, pooled.at(-1)!, flat, p[2 * convs.length]!, classes, 1, logits, classes);
+    return logits.subarray(0, rows * classes);
+  }
+
+  /** Trial k's gradients from dLogits down to its columns of dz0 (the first layer's filters wait for all trials). */
+  function trialBackward(k: number, rows: number): void {
+    const { biasReluPoolBackward, col2im, sgemm } = blas();
+    const p = params[k]!;
+    const gr = grads[k]!;
+    const L = convs.length;
+    const a = pooled.at(-1)!;
+    sgemm(true, false, flat, classes, rows, 1, a, flat, dLogits, classes, 0, gr[2 * L]!, classes);
+    sgemm(false, false, 1, classes, rows, 1, ones, rows, dLogits, classes, 0, gr[2 * L + 1]!, classes);
+    sgemm(false, true, rows, flat, classes, 1, dLogits, classes, p[2 * L]!, classes, 0, dPooled[L - 1]!, flat);
+    for (let l = L - 1; l >= 1; l--) {
+      const g = convs[l]!;
+      biasReluPoolBackward(dPooled[l]!, argmax[l]!, rows, g.oh, g.ow, g.out, dz[l]!, g.out, gr[2 * l + 1]!);
+      sgemm(true, false, g.fanIn, g.out, rows * g.positions, 1, cols[l]!, g.fanIn, dz[l]!, g.out, 0, gr[2 * l]!, g.out);
+      sgemm(false, true, rows * g.positions, g.fanIn, g.out, 1, dz[l]!, g.out, p[2 * l]!, g.out, 0, dCols[l]!, g.fanIn);
+      col2im(dCols[l]!, rows, g.h, g.w, g.c, KERNEL, dPooled[l - 1]!);
+    }
+    const ld = size * first.out;
+    biasReluPoolBackward(dPooled[0]!, argmax[0]!, rows, first.oh, first.ow, first.out, dz0.subarray(k * first.out), ld, gr[1]!);
+  }
+
+  return {
+    get size() {
+      return size;
+    },
+    params: (k) => params[k]!,
+    grads: (k) => grads[k]!,
+    lossAndGrads(x, y, rows, losses) {
+      checkRows(rows);
+      firstLayer(x, rows);
+      for (let k = 0; k < size; k++) {
+        const out = trialForward(k, rows);
+        losses[k] = softmaxCrossEntropy(out, y, rows, classes, dLogits).loss;
+        trialBackward(k, rows);
+      }
+      // dW0 of every trial in one product: cols^T @ [dz_0 | dz_1 | ...], then scattered back.
+      const ld = size * first.out;
+      blas().sgemm(true, false, first.fanIn, ld, rows * first.positions, 1, cols0, first.fanIn, dz0, ld, 0, dw0, ld);
+      for (let k = 0; k < size; k++) {
+        const gk = grads[k]![0]!;
+        for (let r = 0; r < first.fanIn; r++) gk.set(dw0.subarray(r * ld + k * first.out, r * ld + (k + 1) * first.out), r * first.out);
+      }
+    },
+    evaluate(x, y, rows, lossSum, correct) {
+      checkRows(rows);
+      firstLayer(x, rows);
+      for (let k = 0; k < size; k++) {
+        const chunk = softmaxCrossEntropy(trialForward(k, rows), y, rows, classes);
+        lossSum[k] += chunk.loss * rows;
+        correct[k] += chunk.correct;
+      }
+    },
+    remove(k) {
+      if (!(k >= 0 && k < size)) throw new RangeError(`no trial ${k} in a pack of ${size}`);
+      params.splice(k, 1);
+      grads.splice(k, 1);
+      size--;
+    },
+  };
+}
