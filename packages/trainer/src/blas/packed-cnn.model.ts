@@ -177,8 +177,8 @@ export function createPackedCnn(spec: PackedCnnSpec, trials: number, rand: () =>
       firstLayer(x, rows);
       for (let k = 0; k < size; k++) {
         const chunk = softmaxCrossEntropy(trialForward(k, rows), y, rows, classes);
-        lossSum[k] += chunk.loss * rows;
-        correct[k] += chunk.correct;
+        lossSum[k] = lossSum[k]! + chunk.loss * rows;
+        correct[k] = correct[k]! + chunk.correct;
       }
     },
     remove(k) {
