@@ -1,8 +1,10 @@
-// The CNN's non-product steps on the blas backend (src/blas/packed-cnn.model.ts): patches for
-// the convolutions' sgemms (im2col / col2im) and bias + ReLU + 2x2 max pool fused into one
-// pass, forward and backward. As JS loops these cost several times the step's products
-// (~40 ms of a 64-sample step, against ~8 ms compiled); plain C++ the compiler vectorises, so
-// they build everywhere. Every layout is NHWC, 'valid' 3x3-or-any-k convolutions, stride 1.
+// The CNN's steps besides its matrix products, on the blas backend (src/blas/packed-cnn.model.ts):
+// patches for the convolutions' sgemms (im2col / col2im) and bias + ReLU + 2x2 max pool fused
+// into one pass, forward and backward. Written in JS these cost more than the step's products;
+// here they are plain C++ whose channel loops the compiler vectorises (binding.gyp's
+// -fno-trapping-math lets GCC turn the pool's float compares into vector selects), so they
+// build anywhere.
+// Layouts are NHWC; convolutions 'valid', stride 1.
 #include "conv-kernels.h"
 
 #include <cstring>
@@ -41,35 +43,50 @@ bool Enough(const Napi::Env& env, const char* name, size_t length, int64_t need)
   return false;
 }
 
-// im2col(x, n, h, w, c, k, cols): cols[(s, i, j), (di, dj, ch)] = x[s, i + di, j + dj, ch] for the
-// (h-k+1) x (w-k+1) output positions; a row is k*k*c long, in the [k, k, c, out] filters' order,
-// so a convolution is cols @ W[k*k*c, out] and lands in NHWC.
+// Rows of a few to a few dozen floats: a plain loop beats a memcpy call at these lengths.
+inline void Copy(float* __restrict dst, const float* __restrict src, int64_t n) {
+  for (int64_t i = 0; i < n; i++) dst[i] = src[i];
+}
+inline void Add(float* __restrict dst, const float* __restrict src, int64_t n) {
+  for (int64_t i = 0; i < n; i++) dst[i] += src[i];
+}
+
+// im2col(x, ldx, n, h, w, c, k, cols): cols[(s, i, j), (di, dj, ch)] = x[s, i + di, j + dj, ch]
+// for the (h-k+1) x (w-k+1) output positions, pixel p's c channels read at x[p * ldx ..]
+// (ldx > c: one trial's channels of a packed layer). A row is k*k*c long, in the [k, k, c, out]
+// filters' order, so a convolution is cols @ W[k*k*c, out] and lands in NHWC.
 Napi::Value Im2col(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Matrix x, cols;
-  int64_t d[5];  // n, h, w, c, k
-  if (info.Length() != 7 || !ReadMatrix(env, info[0], "x", &x) ||
-      !Ints(info, {{1, "n"}, {2, "h"}, {3, "w"}, {4, "c"}, {5, "k"}}, d) || !ReadMatrix(env, info[6], "cols", &cols)) {
-    if (!env.IsExceptionPending()) Napi::TypeError::New(env, "expected 7 arguments").ThrowAsJavaScriptException();
+  int64_t d[6];  // ldx, n, h, w, c, k
+  if (info.Length() != 8 || !ReadMatrix(env, info[0], "x", &x) ||
+      !Ints(info, {{1, "ldx"}, {2, "n"}, {3, "h"}, {4, "w"}, {5, "c"}, {6, "k"}}, d) ||
+      !ReadMatrix(env, info[7], "cols", &cols)) {
+    if (!env.IsExceptionPending()) Napi::TypeError::New(env, "expected 8 arguments").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  const int64_t n = d[0], h = d[1], w = d[2], c = d[3], k = d[4], oh = h - k + 1, ow = w - k + 1;
-  if (oh < 1 || ow < 1) {
-    Napi::RangeError::New(env, "the kernel is larger than the image").ThrowAsJavaScriptException();
+  const int64_t ldx = d[0], n = d[1], h = d[2], w = d[3], c = d[4], k = d[5], oh = h - k + 1, ow = w - k + 1;
+  if (oh < 1 || ow < 1 || ldx < c) {
+    Napi::RangeError::New(env, oh < 1 || ow < 1 ? "the kernel is larger than the image" : "ldx is smaller than c")
+        .ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  const int64_t rowLen = k * c;  // one kernel row: k pixels side by side are contiguous in NHWC
-  if (!Enough(env, "x", x.length, n * h * w * c) || !Enough(env, "cols", cols.length, n * oh * ow * k * rowLen)) {
+  if (!Enough(env, "x", x.length, (n * h * w - 1) * ldx + c) || !Enough(env, "cols", cols.length, n * oh * ow * k * k * c)) {
     return env.Undefined();
   }
-  const float* __restrict src = x.data;
-  float* __restrict out = cols.data;
+  const float* src = x.data;
+  float* out = cols.data;
   for (int64_t s = 0; s < n; s++) {
     for (int64_t i = 0; i < oh; i++) {
       for (int64_t j = 0; j < ow; j++) {
         for (int64_t di = 0; di < k; di++) {
-          std::memcpy(out, src + ((s * h + i + di) * w + j) * c, rowLen * sizeof(float));
-          out += rowLen;
+          const float* row = src + ((s * h + i + di) * w + j) * ldx;
+          if (ldx == c) {  // k pixels side by side are contiguous
+            Copy(out, row, k * c);
+            out += k * c;
+          } else {
+            for (int64_t dj = 0; dj < k; dj++, out += c) Copy(out, row + dj * ldx, c);
+          }
         }
       }
     }
@@ -77,36 +94,44 @@ Napi::Value Im2col(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// col2im(cols, n, h, w, c, k, dx): the adjoint of im2col, dx = 0 then every patch entry added
-// back onto the pixel it was copied from (the input gradient of a convolution from dcols).
+// col2im(cols, n, h, w, c, k, dx, ldx): the adjoint of im2col. Each pixel's c channels of dx
+// (ldx apart) are zeroed, then every patch entry is added back onto the pixel it came from
+// (the input gradient of a convolution, from dcols = dz @ W^T).
 Napi::Value Col2im(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Matrix cols, dx;
-  int64_t d[5];
-  if (info.Length() != 7 || !ReadMatrix(env, info[0], "cols", &cols) ||
-      !Ints(info, {{1, "n"}, {2, "h"}, {3, "w"}, {4, "c"}, {5, "k"}}, d) || !ReadMatrix(env, info[6], "dx", &dx)) {
-    if (!env.IsExceptionPending()) Napi::TypeError::New(env, "expected 7 arguments").ThrowAsJavaScriptException();
+  int64_t d[5];  // n, h, w, c, k
+  int64_t ldx;
+  if (info.Length() != 8 || !ReadMatrix(env, info[0], "cols", &cols) ||
+      !Ints(info, {{1, "n"}, {2, "h"}, {3, "w"}, {4, "c"}, {5, "k"}}, d) || !ReadMatrix(env, info[6], "dx", &dx) ||
+      !ReadInt(env, info[7], "ldx", &ldx)) {
+    if (!env.IsExceptionPending()) Napi::TypeError::New(env, "expected 8 arguments").ThrowAsJavaScriptException();
     return env.Undefined();
   }
   const int64_t n = d[0], h = d[1], w = d[2], c = d[3], k = d[4], oh = h - k + 1, ow = w - k + 1;
-  if (oh < 1 || ow < 1) {
-    Napi::RangeError::New(env, "the kernel is larger than the image").ThrowAsJavaScriptException();
+  if (oh < 1 || ow < 1 || ldx < c) {
+    Napi::RangeError::New(env, oh < 1 || ow < 1 ? "the kernel is larger than the image" : "ldx is smaller than c")
+        .ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  const int64_t rowLen = k * c;
-  if (!Enough(env, "dx", dx.length, n * h * w * c) || !Enough(env, "cols", cols.length, n * oh * ow * k * rowLen)) {
+  const int64_t pixels = n * h * w;
+  if (!Enough(env, "dx", dx.length, (pixels - 1) * ldx + c) || !Enough(env, "cols", cols.length, n * oh * ow * k * k * c)) {
     return env.Undefined();
   }
-  const float* __restrict in = cols.data;
-  float* __restrict out = dx.data;
-  std::memset(out, 0, n * h * w * c * sizeof(float));
+  const float* in = cols.data;
+  float* out = dx.data;
+  if (ldx == c) {
+    std::memset(out, 0, pixels * c * sizeof(float));
+  } else {
+    for (int64_t p = 0; p < pixels; p++) std::memset(out + p * ldx, 0, c * sizeof(float));
+  }
   for (int64_t s = 0; s < n; s++) {
     for (int64_t i = 0; i < oh; i++) {
       for (int64_t j = 0; j < ow; j++) {
         for (int64_t di = 0; di < k; di++) {
-          float* dst = out + ((s * h + i + di) * w + j) * c;
-          for (int64_t e = 0; e < rowLen; e++) dst[e] += in[e];
-          in += rowLen;
+          for (int64_t dj = 0; dj < k; dj++, in += c) {
+            Add(out + ((s * h + i + di) * w + j + dj) * ldx, in, c);
+          }
         }
       }
     }
@@ -115,11 +140,12 @@ Napi::Value Col2im(const Napi::CallbackInfo& info) {
 }
 
 // biasReluPool(z, ldz, n, h, w, c, bias, out, argmax): out = maxpool2x2(relu(z + bias)), 'valid'
-// (an odd last row/column is dropped), where z holds n*h*w rows of c channels `ldz` floats
-// apart (packed trials' first layer: trial k's channels are columns k*c.. of one wide product).
-// argmax gets, per output, the z row its value came from (the first maximum, tfjs's rule), or
-// -1 where the output is 0 (ReLU'd: no gradient). A NaN anywhere in a window gives NaN, so a
-// diverging trial still shows in its loss.
+// (an odd last row/column is dropped), z holding n*h*w rows of c channels `ldz` apart. argmax
+// gets, per output, which of the window's 4 elements (row-major) it came from, the first
+// maximum as tfjs picks it, or -1 where the output is 0 (ReLU'd: no gradient). A NaN anywhere
+// in a window gives NaN, so a diverging trial still shows in its loss. The channel loop is
+// branch-free so the compiler vectorises it (packed trials' first layer pools all trials' channels
+// in one pass over the wide product).
 Napi::Value BiasReluPool(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Matrix z, bias, out;
@@ -134,32 +160,40 @@ Napi::Value BiasReluPool(const Napi::CallbackInfo& info) {
   }
   const int64_t ldz = d[0], n = d[1], h = d[2], w = d[3], c = d[4], ph = h / 2, pw = w / 2;
   const int64_t outs = n * ph * pw * c;
-  if (ldz < c || !Enough(env, "z", z.length, (n * h * w - 1) * ldz + c) || !Enough(env, "bias", bias.length, c) ||
-      !Enough(env, "out", out.length, outs) || !Enough(env, "argmax", argLength, outs)) {
-    if (!env.IsExceptionPending()) Napi::RangeError::New(env, "ldz is smaller than c").ThrowAsJavaScriptException();
+  if (ldz < c) {
+    Napi::RangeError::New(env, "ldz is smaller than c").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  const float* zp = z.data;
-  const float* bp = bias.data;
-  float* op = out.data;
+  if (!Enough(env, "z", z.length, (n * h * w - 1) * ldz + c) || !Enough(env, "bias", bias.length, c) ||
+      !Enough(env, "out", out.length, outs) || !Enough(env, "argmax", argLength, outs)) {
+    return env.Undefined();
+  }
+  const float* __restrict bp = bias.data;
+  float* __restrict op = out.data;
+  int32_t* __restrict ap = arg;
+  const float nanValue = std::numeric_limits<float>::quiet_NaN();
   for (int64_t s = 0; s < n; s++) {
     for (int64_t i = 0; i < ph; i++) {
-      for (int64_t j = 0; j < pw; j++) {
-        const int64_t r00 = (s * h + 2 * i) * w + 2 * j;
-        const int64_t rows[4] = {r00, r00 + 1, r00 + w, r00 + w + 1};  // row-major window order
+      for (int64_t j = 0; j < pw; j++, op += c, ap += c) {
+        const float* __restrict z0 = z.data + ((s * h + 2 * i) * w + 2 * j) * ldz;
+        const float* __restrict z1 = z0 + ldz;
+        const float* __restrict z2 = z0 + w * ldz;
+        const float* __restrict z3 = z2 + ldz;
         for (int64_t ch = 0; ch < c; ch++) {
           // The bias is added before comparing, as tfjs does: rounding can make two sums tie.
-          float best = zp[rows[0] * ldz + ch] + bp[ch];
-          int64_t at = rows[0];
-          bool nan = best != best;
-          for (int q = 1; q < 4; q++) {
-            const float v = zp[rows[q] * ldz + ch] + bp[ch];
-            nan |= v != v;
-            if (v > best) best = v, at = rows[q];
-          }
-          const bool live = !nan && best > 0;
-          *op++ = nan ? std::numeric_limits<float>::quiet_NaN() : live ? best : 0.0f;
-          *arg++ = live ? static_cast<int32_t>(at) : -1;
+          const float v0 = z0[ch] + bp[ch], v1 = z1[ch] + bp[ch], v2 = z2[ch] + bp[ch], v3 = z3[ch] + bp[ch];
+          float best = v0;
+          int32_t at = 0;
+          at = v1 > best ? 1 : at;
+          best = v1 > best ? v1 : best;
+          at = v2 > best ? 2 : at;
+          best = v2 > best ? v2 : best;
+          at = v3 > best ? 3 : at;
+          best = v3 > best ? v3 : best;
+          const bool nan = (v0 != v0) | (v1 != v1) | (v2 != v2) | (v3 != v3);
+          const bool live = best > 0;
+          op[ch] = nan ? nanValue : live ? best : 0.0f;
+          ap[ch] = live && !nan ? at : -1;
         }
       }
     }
@@ -167,10 +201,35 @@ Napi::Value BiasReluPool(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+inline float Masked(uint32_t bits, bool keep) {
+  bits &= -static_cast<uint32_t>(keep);
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+// One window's gradient for c channels: each of the 4 elements gets dout where argmax names it,
+// else 0. A function of its own with restrict pointers so GCC vectorises it.
+void PoolGradWindow(const float* __restrict g, const int32_t* __restrict at, float* __restrict z0,
+                    float* __restrict z1, float* __restrict z2, float* __restrict z3, float* __restrict db,
+                    int64_t c) {
+  for (int64_t ch = 0; ch < c; ch++) {
+    // Bit masks, not selects of floats (which GCC 12 leaves as branches).
+    uint32_t v;
+    std::memcpy(&v, g + ch, sizeof v);
+    const int32_t a = at[ch];
+    const float f0 = Masked(v, a == 0), f1 = Masked(v, a == 1), f2 = Masked(v, a == 2), f3 = Masked(v, a == 3);
+    z0[ch] = f0;
+    z1[ch] = f1;
+    z2[ch] = f2;
+    z3[ch] = f3;
+    db[ch] += (f0 + f1) + (f2 + f3);
+  }
+}
+
 // biasReluPoolBackward(dout, argmax, n, h, w, c, dz, ldz, dbias): the gradient of
-// biasReluPool. dz's n*h*w rows x c channels (ldz apart) are zeroed, then each output's
-// gradient is written to the z element it came from; dbias = the sum of those (the column sums
-// of dz).
+// biasReluPool. Every element of dz's n*h*w rows x c channels (ldz apart) is written: an
+// output's gradient where that output came from, else 0; dbias = the column sums of dz.
 Napi::Value BiasReluPoolBackward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Matrix dout, dz, dbias;
@@ -184,28 +243,30 @@ Napi::Value BiasReluPoolBackward(const Napi::CallbackInfo& info) {
     if (!env.IsExceptionPending()) Napi::TypeError::New(env, "expected 9 arguments").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  const int64_t n = d[0], h = d[1], w = d[2], c = d[3];
-  const int64_t outs = n * (h / 2) * (w / 2) * c, rows = n * h * w;
-  if (ldz < c || !Enough(env, "dz", dz.length, (rows - 1) * ldz + c) || !Enough(env, "dbias", dbias.length, c) ||
-      !Enough(env, "dout", dout.length, outs) || !Enough(env, "argmax", argLength, outs)) {
-    if (!env.IsExceptionPending()) Napi::RangeError::New(env, "ldz is smaller than c").ThrowAsJavaScriptException();
+  const int64_t n = d[0], h = d[1], w = d[2], c = d[3], ph = h / 2, pw = w / 2;
+  const int64_t outs = n * ph * pw * c, rows = n * h * w;
+  if (ldz < c) {
+    Napi::RangeError::New(env, "ldz is smaller than c").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  float* dzp = dz.data;
-  if (ldz == c) {
-    std::memset(dzp, 0, rows * c * sizeof(float));
-  } else {
-    for (int64_t r = 0; r < rows; r++) std::memset(dzp + r * ldz, 0, c * sizeof(float));
+  if (!Enough(env, "dz", dz.length, (rows - 1) * ldz + c) || !Enough(env, "dbias", dbias.length, c) ||
+      !Enough(env, "dout", dout.length, outs) || !Enough(env, "argmax", argLength, outs)) {
+    return env.Undefined();
+  }
+  // An odd last row or column is in no window: only then do some elements need zeroing apart.
+  if (h % 2 || w % 2) {
+    for (int64_t r = 0; r < rows; r++) std::memset(dz.data + r * ldz, 0, c * sizeof(float));
   }
   float* db = dbias.data;
   for (int64_t ch = 0; ch < c; ch++) db[ch] = 0;
   const float* g = dout.data;
-  for (int64_t o = 0; o < outs; o += c) {
-    for (int64_t ch = 0; ch < c; ch++) {
-      const int32_t at = arg[o + ch];
-      if (at < 0) continue;
-      dzp[at * ldz + ch] = g[o + ch];
-      db[ch] += g[o + ch];
+  const int32_t* ap = arg;
+  for (int64_t s = 0; s < n; s++) {
+    for (int64_t i = 0; i < ph; i++) {
+      for (int64_t j = 0; j < pw; j++, g += c, ap += c) {
+        float* z0 = dz.data + ((s * h + 2 * i) * w + 2 * j) * ldz;
+        PoolGradWindow(g, ap, z0, z0 + ldz, z0 + w * ldz, z0 + (w + 1) * ldz, db, c);
+      }
     }
   }
   return env.Undefined();

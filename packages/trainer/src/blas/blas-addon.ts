@@ -37,20 +37,22 @@ export interface BlasAddon {
   /**
    * NHWC patches of a 'valid' stride-1 k x k convolution: `cols` gets one row of k*k*c values
    * (in the `[k, k, c, out]` filters' order) per output position, so the convolution is
-   * `cols @ W`.
+   * `cols @ W`. Pixel p's c channels are read at `x[p * ldx ..]` (ldx > c: one trial's channels
+   * of a packed layer).
    */
-  im2col(x: Float32Array, n: number, h: number, w: number, c: number, k: number, cols: Float32Array): void;
-  /** The adjoint of `im2col`: `dx` = 0, then every patch value added back onto its pixel. */
-  col2im(cols: Float32Array, n: number, h: number, w: number, c: number, k: number, dx: Float32Array): void;
+  im2col(x: Float32Array, ldx: number, n: number, h: number, w: number, c: number, k: number, cols: Float32Array): void;
+  /** The adjoint of `im2col`: dx's c channels per pixel (ldx apart) zeroed, then every patch value added back onto its pixel. */
+  col2im(cols: Float32Array, n: number, h: number, w: number, c: number, k: number, dx: Float32Array, ldx: number): void;
   /**
    * `out` = maxpool2x2(relu(z + bias)) ('valid'), z being n*h*w rows of c channels `ldz` apart;
-   * `argmax` gets each output's source row of z (first maximum), or -1 where the output is 0.
+   * `argmax` gets the window element (0-3, row-major) each output came from (first maximum),
+   * or -1 where the output is 0.
    */
   biasReluPool(
     z: Float32Array, ldz: number, n: number, h: number, w: number, c: number, bias: Float32Array,
     out: Float32Array, argmax: Int32Array,
   ): void;
-  /** Gradient of `biasReluPool`: `dz` (zeroed first) gets `dout` at the argmax rows; `dbias` their sums. */
+  /** Gradient of `biasReluPool`: all of `dz` written (dout at the argmax elements, else 0); `dbias` its column sums. */
   biasReluPoolBackward(
     dout: Float32Array, argmax: Int32Array, n: number, h: number, w: number, c: number, dz: Float32Array,
     ldz: number, dbias: Float32Array,

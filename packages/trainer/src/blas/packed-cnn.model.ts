@@ -58,38 +58,47 @@ function drawParams(convs: readonly ConvGeometry[], classes: number, rand: () =>
 
 /**
  * `trials` copies of the CNN drawn from one `rand` (a pack shares its seed), as a PackedNet on
- * the addon's kernels; `maxRows` bounds the rows of any one call. The first convolution of all
- * trials is one product over the shared input's patches, `cols @ [W_0 | W_1 | ...]`; the layers
- * after it differ per trial and run trial by trial through one set of buffers (forward and
- * backward of a trial end before the next starts), so memory grows with the pack only in the
- * first layer.
+ * the addon's kernels; `maxRows` bounds the rows of any one call. The first layer of all trials
+ * runs as one: one product over the shared input's patches, `cols @ [W_0 | W_1 | ...]`, then
+ * one bias+ReLU+pool pass over all their channels side by side (and so backward: one pool
+ * gradient pass, one `cols^T @ dZ` product). The layers after it differ per trial and run trial
+ * by trial through one set of buffers (a trial's forward and backward end before the next
+ * starts), reading and writing their trial's channels of the first layer in place.
  */
 export function createPackedCnn(spec: PackedCnnSpec, trials: number, rand: () => number, maxRows: number): PackedNet {
   const convs = geometry(spec);
   const first = convs[0]!;
   const last = convs.at(-1)!;
+  const L = convs.length;
   const flat = last.ph * last.pw * last.out;
   const { classes } = spec;
   const init = drawParams(convs, classes, rand);
   const params = Array.from({ length: trials }, () => init.map((p) => p.slice()));
   const grads = Array.from({ length: trials }, () => init.map((p) => new Float32Array(p.length)));
   let size = trials;
+  /** Row length of the first layer's wide matrices: every trial's channels side by side. */
+  const wideOf = () => size * first.out;
 
-  // The first layer, all trials side by side: its filters gathered as [fanIn, size * out].
-  const cols0 = new Float32Array(maxRows * first.positions * first.fanIn);
+  // The first layer, all trials: filters and biases gathered as [fanIn, wide] and [wide].
   const wide = trials * first.out;
+  const cols0 = new Float32Array(maxRows * first.positions * first.fanIn);
   const z0 = new Float32Array(maxRows * first.positions * wide);
   const dz0 = new Float32Array(z0.length);
   const w0 = new Float32Array(first.fanIn * wide);
   const dw0 = new Float32Array(w0.length);
-  // Per layer, reused by every trial in turn.
-  const pooled = convs.map((g) => new Float32Array(maxRows * g.ph * g.pw * g.out));
+  const b0 = new Float32Array(wide);
+  const db0 = new Float32Array(wide);
+  // Pooled outputs per layer: the first layer's hold all trials (wide), the rest one trial's.
+  const pooled = convs.map((g, l) => new Float32Array(maxRows * g.ph * g.pw * (l === 0 ? wide : g.out)));
   const dPooled = pooled.map((p) => new Float32Array(p.length));
   const argmax = pooled.map((p) => new Int32Array(p.length));
   const cols = convs.map((g, l) => new Float32Array(l === 0 ? 0 : maxRows * g.positions * g.fanIn));
   const dCols = cols.map((c) => new Float32Array(c.length));
   const z = convs.map((g, l) => new Float32Array(l === 0 ? 0 : maxRows * g.positions * g.out));
   const dz = z.map((v) => new Float32Array(v.length));
+  // With one conv layer the dense layer reads a trial's channels of the wide pool gathered.
+  const flatIn = new Float32Array(L === 1 ? maxRows * flat : 0);
+  const dFlatIn = new Float32Array(flatIn.length);
   const logits = new Float32Array(maxRows * classes);
   const dLogits = new Float32Array(logits.length);
   const ones = new Float32Array(maxRows).fill(1);
@@ -98,56 +107,78 @@ export function createPackedCnn(spec: PackedCnnSpec, trials: number, rand: () =>
     if (!(rows >= 1 && rows <= maxRows)) throw new RangeError(`rows must be 1..${maxRows}, got ${rows}`);
   };
 
-  /** Patches of the shared input and the first convolution of every trial, bias not yet added. */
+  /** The first layer of every trial: patches of the shared input, one product, one pool pass. */
   function firstLayer(x: Float32Array, rows: number): void {
-    const { im2col, sgemm } = blas();
+    const { biasReluPool, im2col, sgemm } = blas();
     const [h, w, c] = spec.imageShape;
-    im2col(x, rows, h, w, c, KERNEL, cols0);
-    const ld = size * first.out;
+    const ld = wideOf();
+    im2col(x, c, rows, h, w, c, KERNEL, cols0);
     for (let k = 0; k < size; k++) {
       const wk = params[k]![0]!;
       for (let r = 0; r < first.fanIn; r++) w0.set(wk.subarray(r * first.out, (r + 1) * first.out), r * ld + k * first.out);
+      b0.set(params[k]![1]!, k * first.out);
     }
     sgemm(false, false, rows * first.positions, ld, first.fanIn, 1, cols0, first.fanIn, w0, ld, 0, z0, ld);
+    biasReluPool(z0, ld, rows, first.oh, first.ow, ld, b0, pooled[0]!, argmax[0]!);
   }
 
-  /** Trial k's logits from the first layer's product on. */
+  /** Trial k's logits, from its channels of the first layer's pool on. */
   function trialForward(k: number, rows: number): Float32Array {
     const { biasReluPool, im2col, sgemm } = blas();
     const p = params[k]!;
-    const ld = size * first.out;
-    biasReluPool(z0.subarray(k * first.out), ld, rows, first.oh, first.ow, first.out, p[1]!, pooled[0]!, argmax[0]!);
-    for (let l = 1; l < convs.length; l++) {
+    let input = pooled[0]!.subarray(k * first.out);
+    let ld = wideOf();
+    for (let l = 1; l < L; l++) {
       const g = convs[l]!;
-      im2col(pooled[l - 1]!, rows, g.h, g.w, g.c, KERNEL, cols[l]!);
+      im2col(input, ld, rows, g.h, g.w, g.c, KERNEL, cols[l]!);
       sgemm(false, false, rows * g.positions, g.out, g.fanIn, 1, cols[l]!, g.fanIn, p[2 * l]!, g.out, 0, z[l]!, g.out);
       biasReluPool(z[l]!, g.out, rows, g.oh, g.ow, g.out, p[2 * l + 1]!, pooled[l]!, argmax[l]!);
+      input = pooled[l]!;
+      ld = g.out;
     }
-    const bias = p[2 * convs.length + 1]!;
+    if (L === 1) {
+      im2col(input, ld, rows, first.ph, first.pw, first.out, 1, flatIn); // a 1x1 "patch": the gather
+      input = flatIn;
+    }
+    const bias = p[2 * L + 1]!;
     for (let r = 0; r < rows; r++) logits.set(bias, r * classes);
-    sgemm(false, false, rows, classes, flat, 1, pooled.at(-1)!, flat, p[2 * convs.length]!, classes, 1, logits, classes);
+    sgemm(false, false, rows, classes, flat, 1, input, flat, p[2 * L]!, classes, 1, logits, classes);
     return logits.subarray(0, rows * classes);
   }
 
-  /** Trial k's gradients from dLogits down to its columns of dz0 (the first layer's filters wait for all trials). */
+  /** Trial k's gradients from dLogits down to its channels of the first layer's pool gradient. */
   function trialBackward(k: number, rows: number): void {
     const { biasReluPoolBackward, col2im, sgemm } = blas();
     const p = params[k]!;
     const gr = grads[k]!;
-    const L = convs.length;
-    const a = pooled.at(-1)!;
+    const ld = wideOf();
+    const mine = dPooled[0]!.subarray(k * first.out);
+    const a = L === 1 ? flatIn : pooled[L - 1]!;
+    const da = L === 1 ? dFlatIn : dPooled[L - 1]!;
     sgemm(true, false, flat, classes, rows, 1, a, flat, dLogits, classes, 0, gr[2 * L]!, classes);
     sgemm(false, false, 1, classes, rows, 1, ones, rows, dLogits, classes, 0, gr[2 * L + 1]!, classes);
-    sgemm(false, true, rows, flat, classes, 1, dLogits, classes, p[2 * L]!, classes, 0, dPooled[L - 1]!, flat);
+    sgemm(false, true, rows, flat, classes, 1, dLogits, classes, p[2 * L]!, classes, 0, da, flat);
+    if (L === 1) col2im(dFlatIn, rows, first.ph, first.pw, first.out, 1, mine, ld);
     for (let l = L - 1; l >= 1; l--) {
       const g = convs[l]!;
       biasReluPoolBackward(dPooled[l]!, argmax[l]!, rows, g.oh, g.ow, g.out, dz[l]!, g.out, gr[2 * l + 1]!);
       sgemm(true, false, g.fanIn, g.out, rows * g.positions, 1, cols[l]!, g.fanIn, dz[l]!, g.out, 0, gr[2 * l]!, g.out);
       sgemm(false, true, rows * g.positions, g.fanIn, g.out, 1, dz[l]!, g.out, p[2 * l]!, g.out, 0, dCols[l]!, g.fanIn);
-      col2im(dCols[l]!, rows, g.h, g.w, g.c, KERNEL, dPooled[l - 1]!);
+      col2im(dCols[l]!, rows, g.h, g.w, g.c, KERNEL, l === 1 ? mine : dPooled[l - 1]!, l === 1 ? ld : g.c);
     }
-    const ld = size * first.out;
-    biasReluPoolBackward(dPooled[0]!, argmax[0]!, rows, first.oh, first.ow, first.out, dz0.subarray(k * first.out), ld, gr[1]!);
+  }
+
+  /** The first layer's gradients of every trial: one pool-gradient pass, one product, scattered per trial. */
+  function firstLayerBackward(rows: number): void {
+    const { biasReluPoolBackward, sgemm } = blas();
+    const ld = wideOf();
+    biasReluPoolBackward(dPooled[0]!, argmax[0]!, rows, first.oh, first.ow, ld, dz0, ld, db0);
+    sgemm(true, false, first.fanIn, ld, rows * first.positions, 1, cols0, first.fanIn, dz0, ld, 0, dw0, ld);
+    for (let k = 0; k < size; k++) {
+      const gk = grads[k]!;
+      for (let r = 0; r < first.fanIn; r++) gk[0]!.set(dw0.subarray(r * ld + k * first.out, r * ld + (k + 1) * first.out), r * first.out);
+      gk[1]!.set(db0.subarray(k * first.out, (k + 1) * first.out));
+    }
   }
 
   return {
@@ -160,17 +191,10 @@ export function createPackedCnn(spec: PackedCnnSpec, trials: number, rand: () =>
       checkRows(rows);
       firstLayer(x, rows);
       for (let k = 0; k < size; k++) {
-        const out = trialForward(k, rows);
-        losses[k] = softmaxCrossEntropy(out, y, rows, classes, dLogits).loss;
+        losses[k] = softmaxCrossEntropy(trialForward(k, rows), y, rows, classes, dLogits).loss;
         trialBackward(k, rows);
       }
-      // dW0 of every trial in one product: cols^T @ [dz_0 | dz_1 | ...], then scattered back.
-      const ld = size * first.out;
-      blas().sgemm(true, false, first.fanIn, ld, rows * first.positions, 1, cols0, first.fanIn, dz0, ld, 0, dw0, ld);
-      for (let k = 0; k < size; k++) {
-        const gk = grads[k]![0]!;
-        for (let r = 0; r < first.fanIn; r++) gk.set(dw0.subarray(r * ld + k * first.out, r * ld + (k + 1) * first.out), r * first.out);
-      }
+      firstLayerBackward(rows);
     },
     evaluate(x, y, rows, lossSum, correct) {
       checkRows(rows);
