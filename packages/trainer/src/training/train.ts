@@ -1,5 +1,6 @@
 import { stepsPerEpoch as stepsPerEpochOf } from '@lrsweep/contracts';
 import { activeBackend, selectBackend } from '../backends/select-backend.ts';
+import { trainBlasCnnTrial } from '../blas/blas-cnn-trial.ts';
 import { trainBlasTrial } from '../blas/blas-trial.ts';
 import { loadDataset } from '../datasets/load-dataset.ts';
 import { uploadDataset } from './data-tensors.ts';
@@ -40,10 +41,12 @@ export async function trainWith(opts: TrainOptions, createScheduler: SchedulerFa
     return outcomes;
   }
   const dataset = await loadDataset(task.dataset);
-  if (backend.name === 'blas' && task.model.type === 'mlp') {
-    // native sgemm products and JS loops, no tfjs; other models fall through to tfjs (wasm).
+  if (backend.name === 'blas') {
+    // Native kernels and JS loops, no tfjs. The cnn trains as a pack of one until the packed
+    // epoch loop (blas-pack.ts) takes both models.
+    const trainOne = task.model.type === 'mlp' ? trainBlasTrial : trainBlasCnnTrial;
     for (let i = 0; i < opts.trials.length; i++) {
-      outcomes.push(await trainBlasTrial({ opts, trialIndex: i, dataset, scheduler: schedulers[i]! }));
+      outcomes.push(await trainOne({ opts, trialIndex: i, dataset, scheduler: schedulers[i]! }));
     }
     return outcomes;
   }
