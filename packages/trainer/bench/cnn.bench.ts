@@ -6,6 +6,7 @@
 //   npm run bench:cnn -w @lrsweep/trainer     (also the second half of `npm run bench`)
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { blas } from '../src/blas/blas-addon.ts';
 import { createBlasOptimizer } from '../src/blas/blas-optimizer.ts';
 import { createPackedCnn } from '../src/blas/packed-cnn.model.ts';
 import { STREAM, deriveSeed, mulberry32, permutation } from '../src/rng.ts';
@@ -115,17 +116,58 @@ function pytorch(trials: number, epochs: number): Result | null {
   };
 }
 
+/**
+ * Where a training step's time goes: each addon call timed in CPU ms per 64-row step
+ * (process.cpuUsage around it, averaged over 60 steps; wall time on a busy machine counts other
+ * processes' turns), for a pack of 1 and of 12. Products are named by shape, m x n x k.
+ */
+async function profile(): Promise<string[]> {
+  await selectBackend('blas');
+  const d = await loadDataset('mnist');
+  const addon = blas() as unknown as Record<string, (...a: unknown[]) => void>;
+  const times = new Map<string, number>();
+  const originals = new Map<string, (...a: unknown[]) => void>();
+  for (const name of ['sgemm', 'im2col', 'col2im', 'biasReluPool', 'biasReluPoolBackward']) {
+    const f = addon[name]!;
+    originals.set(name, f);
+    addon[name] = (...a: unknown[]) => {
+      const key = name === 'sgemm' ? `sgemm ${a[0] ? 'T' : 'N'}${a[1] ? 'T' : 'N'} ${a[2]}x${a[3]}x${a[4]}` : name;
+      const t = cpuNow();
+      f(...a);
+      times.set(key, (times.get(key) ?? 0) + (cpuNow() - t) * 1000);
+    };
+  }
+  const lines: string[] = [];
+  for (const n of [1, PACK]) {
+    times.clear();
+    const net = createPackedCnn({ imageShape: d.imageShape!, channels: CHANNELS, classes: d.classes }, n, mulberry32(1), BATCH);
+    const losses = new Float64Array(n);
+    const steps = 60;
+    net.lossAndGrads(d.train.x, d.train.y, BATCH, losses); // warm-up
+    times.clear();
+    const t0 = cpuNow();
+    for (let s = 0; s < steps; s++) net.lossAndGrads(d.train.x.subarray(s * BATCH * 784), d.train.y.subarray(s * BATCH * 10), BATCH, losses);
+    const total = ((cpuNow() - t0) * 1000) / steps;
+    const kernels = [...times.values()].reduce((a, b) => a + b, 0) / steps;
+    lines.push(`pack of ${n}: ${total.toFixed(2)} CPU ms a step (${(total / n).toFixed(2)} per trial), of which addon calls ${kernels.toFixed(2)}:`);
+    for (const [k, v] of [...times].sort((a, b) => b[1] - a[1])) lines.push(`  ${k.padEnd(28)} ${(v / steps).toFixed(3)} ms`);
+  }
+  originals.forEach((f, name) => (addon[name] = f));
+  return lines;
+}
+
 const VARIANTS: Record<string, () => Promise<Omit<Result, 'id'>>> = {
   'blas, one trial': () => oneTrial('blas', 3),
   'wasm, one trial': () => oneTrial('wasm', 2),
   [`blas, pack of ${PACK} (same seed)`]: () => pack(PACK, 2),
 };
+const PROFILE = 'profile';
 
-function child(id: string): Result {
+function child<T>(id: string, failed: (why: string) => T): T {
   const out = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--variant', id], { encoding: 'utf8', timeout: 900_000 });
   const line = out.stdout.split('\n').find((l) => l.startsWith('RESULT '));
-  if (line) return JSON.parse(line.slice(7)) as Result;
-  return { id, error: (out.stderr.match(/Error[^\n]*/)?.[0] ?? `exit ${out.status}`).slice(0, 120) };
+  if (line) return JSON.parse(line.slice(7)) as T;
+  return failed((out.stderr.match(/Error[^\n]*/)?.[0] ?? `exit ${out.status}`).slice(0, 120));
 }
 
 const fmt = (x: number | undefined, digits: number) => (x === undefined ? '-' : x.toFixed(digits));
@@ -133,6 +175,10 @@ const fmt = (x: number | undefined, digits: number) => (x === undefined ? '-' : 
 const arg = process.argv.indexOf('--variant');
 if (arg >= 0) {
   const id = process.argv[arg + 1]!;
+  if (id === PROFILE) {
+    console.log('RESULT ' + JSON.stringify(await profile()));
+    process.exit(0);
+  }
   try {
     console.log('RESULT ' + JSON.stringify({ id, ...(await VARIANTS[id]!()) }));
   } catch (err) {
@@ -140,7 +186,7 @@ if (arg >= 0) {
   }
   process.exit(0);
 } else {
-  const results = Object.keys(VARIANTS).map((id) => (process.stderr.write(`running ${id}...\n`), child(id)));
+  const results = Object.keys(VARIANTS).map((id) => (process.stderr.write(`running ${id}...\n`), child<Result>(id, (error) => ({ id, error }))));
   process.stderr.write('running PyTorch...\n');
   const torch = pytorch(2, 2);
   if (torch) results.push(torch);
@@ -166,4 +212,7 @@ if (arg >= 0) {
     const sweep = (s: number) => (s * PACK * SWEEP_EPOCHS).toFixed(1);
     console.log(`A ${PACK}-trial ${SWEEP_EPOCHS}-epoch sweep, CPU s: packed blas ${sweep(packed)}, PyTorch loop ${sweep(reference)} (${(packed / reference).toFixed(2)}x)`);
   }
+  process.stderr.write('profiling a step...\n');
+  console.log('\nWhere a blas step goes (forward + backward, no optimizer), CPU ms:');
+  console.log(child<string[]>(PROFILE, (why) => [why]).join('\n'));
 }

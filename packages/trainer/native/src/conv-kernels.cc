@@ -51,6 +51,24 @@ inline void Add(float* __restrict dst, const float* __restrict src, int64_t n) {
   for (int64_t i = 0; i < n; i++) dst[i] += src[i];
 }
 
+// im2col for a kernel size and channel count known at compile time.
+template <int64_t K, int64_t C>
+void Im2colFixed(const float* x, int64_t ldx, int64_t n, int64_t h, int64_t w, float* __restrict out) {
+  const int64_t oh = h - K + 1, ow = w - K + 1;
+  for (int64_t s = 0; s < n; s++) {
+    for (int64_t i = 0; i < oh; i++) {
+      for (int64_t j = 0; j < ow; j++) {
+        const float* __restrict src = x + ((s * h + i) * w + j) * ldx;
+        for (int64_t di = 0; di < K; di++) {
+          for (int64_t dj = 0; dj < K; dj++) {
+            for (int64_t e = 0; e < C; e++) *out++ = src[(di * w + dj) * ldx + e];
+          }
+        }
+      }
+    }
+  }
+}
+
 // im2col(x, ldx, n, h, w, c, k, cols): cols[(s, i, j), (di, dj, ch)] = x[s, i + di, j + dj, ch]
 // for the (h-k+1) x (w-k+1) output positions, pixel p's c channels read at x[p * ldx ..]
 // (ldx > c: one trial's channels of a packed layer). A row is k*k*c long, in the [k, k, c, out]
@@ -74,17 +92,21 @@ Napi::Value Im2col(const Napi::CallbackInfo& info) {
   if (!Enough(env, "x", x.length, (n * h * w - 1) * ldx + c) || !Enough(env, "cols", cols.length, n * oh * ow * k * k * c)) {
     return env.Undefined();
   }
-  const float* src = x.data;
-  float* out = cols.data;
-  for (int64_t s = 0; s < n; s++) {
-    for (int64_t i = 0; i < oh; i++) {
-      for (int64_t j = 0; j < ow; j++) {
-        for (int64_t di = 0; di < k; di++) {
-          const float* row = src + ((s * h + i + di) * w + j) * ldx;
-          if (ldx == c) {  // k pixels side by side are contiguous
-            Copy(out, row, k * c);
-            out += k * c;
-          } else {
+  // The CNN's shapes (3x3 over 1, 8 or 16 channels) get fully unrolled copies: these patch rows
+  // are only 9-144 floats, where loop and call overhead otherwise cost as much as the copying.
+  if (k == 3 && c == 1) {
+    Im2colFixed<3, 1>(x.data, ldx, n, h, w, cols.data);
+  } else if (k == 3 && c == 8) {
+    Im2colFixed<3, 8>(x.data, ldx, n, h, w, cols.data);
+  } else if (k == 3 && c == 16) {
+    Im2colFixed<3, 16>(x.data, ldx, n, h, w, cols.data);
+  } else {
+    float* out = cols.data;
+    for (int64_t s = 0; s < n; s++) {
+      for (int64_t i = 0; i < oh; i++) {
+        for (int64_t j = 0; j < ow; j++) {
+          for (int64_t di = 0; di < k; di++) {
+            const float* row = x.data + ((s * h + i + di) * w + j) * ldx;
             for (int64_t dj = 0; dj < k; dj++, out += c) Copy(out, row + dj * ldx, c);
           }
         }
