@@ -3,6 +3,8 @@ import { softmaxCrossEntropy } from './blas-mlp.model.ts';
 import type { PackedNet } from './packed-net.types.ts';
 
 const KERNEL = 3;
+/** Floats of the first layer's pre-pool block: 1 MB, about an L2. */
+const BLOCK_FLOATS = 1 << 18;
 
 /** The CNN of `models/cnn.model.ts`: conv3x3 'valid' -> ReLU -> maxpool2 per channel entry, then dense. */
 export interface PackedCnnSpec {
@@ -82,8 +84,13 @@ export function createPackedCnn(spec: PackedCnnSpec, trials: number, rand: () =>
   // The first layer, all trials: filters and biases gathered as [fanIn, wide] and [wide].
   const wide = trials * first.out;
   const cols0 = new Float32Array(maxRows * first.positions * first.fanIn);
-  const z0 = new Float32Array(maxRows * first.positions * wide);
+  // The first layer's pre-pool values exist a block of samples at a time, sized to stay in
+  // cache between the product that writes them and the pool pass that reads them (for a pack
+  // of 12 the whole batch's would be 17 MB, written and read twice a step).
+  const block = Math.min(maxRows, Math.max(1, Math.floor(BLOCK_FLOATS / (first.positions * wide))));
+  const z0 = new Float32Array(block * first.positions * wide);
   const dz0 = new Float32Array(z0.length);
+  const db0Block = new Float32Array(wide);
   const w0 = new Float32Array(first.fanIn * wide);
   const dw0 = new Float32Array(w0.length);
   const b0 = new Float32Array(wide);
@@ -118,8 +125,14 @@ export function createPackedCnn(spec: PackedCnnSpec, trials: number, rand: () =>
       for (let r = 0; r < first.fanIn; r++) w0.set(wk.subarray(r * first.out, (r + 1) * first.out), r * ld + k * first.out);
       b0.set(params[k]![1]!, k * first.out);
     }
-    sgemm(false, false, rows * first.positions, ld, first.fanIn, 1, cols0, first.fanIn, w0, ld, 0, z0, ld);
-    biasReluPool(z0, ld, rows, first.oh, first.ow, ld, b0, pooled[0]!, argmax[0]!);
+    const pooledPerSample = first.ph * first.pw * ld;
+    for (let s0 = 0; s0 < rows; s0 += block) {
+      const nb = Math.min(block, rows - s0);
+      const patches = cols0.subarray(s0 * first.positions * first.fanIn);
+      sgemm(false, false, nb * first.positions, ld, first.fanIn, 1, patches, first.fanIn, w0, ld, 0, z0, ld);
+      const at = s0 * pooledPerSample;
+      biasReluPool(z0, ld, nb, first.oh, first.ow, ld, b0, pooled[0]!.subarray(at), argmax[0]!.subarray(at));
+    }
   }
 
   /** Trial k's logits, from its channels of the first layer's pool on. */
@@ -172,8 +185,16 @@ export function createPackedCnn(spec: PackedCnnSpec, trials: number, rand: () =>
   function firstLayerBackward(rows: number): void {
     const { biasReluPoolBackward, sgemm } = blas();
     const ld = wideOf();
-    biasReluPoolBackward(dPooled[0]!, argmax[0]!, rows, first.oh, first.ow, ld, dz0, ld, db0);
-    sgemm(true, false, first.fanIn, ld, rows * first.positions, 1, cols0, first.fanIn, dz0, ld, 0, dw0, ld);
+    const pooledPerSample = first.ph * first.pw * ld;
+    for (let s0 = 0; s0 < rows; s0 += block) {
+      const nb = Math.min(block, rows - s0);
+      const at = s0 * pooledPerSample;
+      biasReluPoolBackward(dPooled[0]!.subarray(at), argmax[0]!.subarray(at), nb, first.oh, first.ow, ld, dz0, ld, db0Block);
+      const patches = cols0.subarray(s0 * first.positions * first.fanIn);
+      // dW0 (and db0) accumulate over the blocks: beta = 0 for the first.
+      sgemm(true, false, first.fanIn, ld, nb * first.positions, 1, patches, first.fanIn, dz0, ld, s0 === 0 ? 0 : 1, dw0, ld);
+      for (let c = 0; c < ld; c++) db0[c] = (s0 === 0 ? 0 : db0[c]!) + db0Block[c]!;
+    }
     for (let k = 0; k < size; k++) {
       const gk = grads[k]!;
       for (let r = 0; r < first.fanIn; r++) gk[0]!.set(dw0.subarray(r * ld + k * first.out, r * ld + (k + 1) * first.out), r * first.out);
