@@ -69,6 +69,24 @@ void Im2colFixed(const float* x, int64_t ldx, int64_t n, int64_t h, int64_t w, f
   }
 }
 
+// col2im for a kernel size and channel count known at compile time.
+template <int64_t K, int64_t C>
+void Col2imFixed(const float* __restrict in, int64_t n, int64_t h, int64_t w, int64_t ldx, float* __restrict out) {
+  const int64_t oh = h - K + 1, ow = w - K + 1;
+  for (int64_t s = 0; s < n; s++) {
+    for (int64_t i = 0; i < oh; i++) {
+      for (int64_t j = 0; j < ow; j++) {
+        float* dst = out + ((s * h + i) * w + j) * ldx;
+        for (int64_t di = 0; di < K; di++) {
+          for (int64_t dj = 0; dj < K; dj++, in += C) {
+            for (int64_t e = 0; e < C; e++) dst[(di * w + dj) * ldx + e] += in[e];
+          }
+        }
+      }
+    }
+  }
+}
+
 // im2col(x, ldx, n, h, w, c, k, cols): cols[(s, i, j), (di, dj, ch)] = x[s, i + di, j + dj, ch]
 // for the (h-k+1) x (w-k+1) output positions, pixel p's c channels read at x[p * ldx ..]
 // (ldx > c: one trial's channels of a packed layer). A row is k*k*c long, in the [k, k, c, out]
@@ -147,12 +165,16 @@ Napi::Value Col2im(const Napi::CallbackInfo& info) {
   } else {
     for (int64_t p = 0; p < pixels; p++) std::memset(out + p * ldx, 0, c * sizeof(float));
   }
-  for (int64_t s = 0; s < n; s++) {
-    for (int64_t i = 0; i < oh; i++) {
-      for (int64_t j = 0; j < ow; j++) {
-        for (int64_t di = 0; di < k; di++) {
-          for (int64_t dj = 0; dj < k; dj++, in += c) {
-            Add(out + ((s * h + i + di) * w + j + dj) * ldx, in, c);
+  if (k == 3 && c == 8) {
+    Col2imFixed<3, 8>(in, n, h, w, ldx, out);
+  } else if (k == 3 && c == 16) {
+    Col2imFixed<3, 16>(in, n, h, w, ldx, out);
+  } else {
+    for (int64_t s = 0; s < n; s++) {
+      for (int64_t i = 0; i < oh; i++) {
+        for (int64_t j = 0; j < ow; j++) {
+          for (int64_t di = 0; di < k; di++) {
+            for (int64_t dj = 0; dj < k; dj++, in += c) Add(out + ((s * h + i + di) * w + j + dj) * ldx, in, c);
           }
         }
       }
