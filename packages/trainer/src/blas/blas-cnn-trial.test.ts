@@ -72,4 +72,5 @@ describe('the cnn on the blas backend', () => {
     );
     expect(resumed.rows.map((r) => r.epoch)).toEqual([1]);
   });
+
 });
