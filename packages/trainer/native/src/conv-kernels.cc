@@ -7,6 +7,7 @@
 // Layouts are NHWC; convolutions 'valid', stride 1.
 #include "conv-kernels.h"
 
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -183,43 +184,41 @@ Napi::Value Col2im(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// biasReluPool(z, ldz, n, h, w, c, bias, out, argmax): out = maxpool2x2(relu(z + bias)), 'valid'
-// (an odd last row/column is dropped), z holding n*h*w rows of c channels `ldz` apart. argmax
-// gets, per output, which of the window's 4 elements (row-major) it came from, the first
-// maximum as tfjs picks it, or -1 where the output is 0 (ReLU'd: no gradient). A NaN anywhere
-// in a window gives NaN, so a diverging trial still shows in its loss. The channel loop is
-// branch-free so the compiler vectorises it (packed trials' first layer pools all trials' channels
-// in one pass over the wide product).
-Napi::Value BiasReluPool(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  Matrix z, bias, out;
-  int32_t* arg;
-  size_t argLength;
-  int64_t d[5];  // ldz, n, h, w, c
-  if (info.Length() != 9 || !ReadMatrix(env, info[0], "z", &z) ||
-      !Ints(info, {{1, "ldz"}, {2, "n"}, {3, "h"}, {4, "w"}, {5, "c"}}, d) || !ReadMatrix(env, info[6], "bias", &bias) ||
-      !ReadMatrix(env, info[7], "out", &out) || !Int32s(env, info[8], "argmax", &arg, &argLength)) {
-    if (!env.IsExceptionPending()) Napi::TypeError::New(env, "expected 9 arguments").ThrowAsJavaScriptException();
-    return env.Undefined();
+inline float Masked(uint32_t bits, bool keep) {
+  bits &= -static_cast<uint32_t>(keep);
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+// One window's gradient for c channels: each of the 4 elements gets dout where argmax names it,
+// else 0. A function of its own with restrict pointers so GCC vectorises it; bit masks, not
+// selects of floats (which GCC 12 leaves as branches).
+void PoolGradWindow(const float* __restrict g, const int32_t* __restrict at, float* __restrict z0,
+                    float* __restrict z1, float* __restrict z2, float* __restrict z3, float* __restrict db,
+                    int64_t c) {
+  for (int64_t ch = 0; ch < c; ch++) {
+    uint32_t v;
+    std::memcpy(&v, g + ch, sizeof v);
+    const int32_t a = at[ch];
+    const float f0 = Masked(v, a == 0), f1 = Masked(v, a == 1), f2 = Masked(v, a == 2), f3 = Masked(v, a == 3);
+    z0[ch] = f0;
+    z1[ch] = f1;
+    z2[ch] = f2;
+    z3[ch] = f3;
+    db[ch] += (f0 + f1) + (f2 + f3);
   }
-  const int64_t ldz = d[0], n = d[1], h = d[2], w = d[3], c = d[4], ph = h / 2, pw = w / 2;
-  const int64_t outs = n * ph * pw * c;
-  if (ldz < c) {
-    Napi::RangeError::New(env, "ldz is smaller than c").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-  if (!Enough(env, "z", z.length, (n * h * w - 1) * ldz + c) || !Enough(env, "bias", bias.length, c) ||
-      !Enough(env, "out", out.length, outs) || !Enough(env, "argmax", argLength, outs)) {
-    return env.Undefined();
-  }
-  const float* __restrict bp = bias.data;
-  float* __restrict op = out.data;
-  int32_t* __restrict ap = arg;
+}
+
+// maxpool2x2(relu(z + bias)) of c channels, z's rows `ldz` apart; see biasReluPool.
+void PoolForward(const float* z, int64_t ldz, int64_t n, int64_t h, int64_t w, int64_t c, const float* __restrict bp,
+                 float* __restrict op, int32_t* __restrict ap) {
+  const int64_t ph = h / 2, pw = w / 2;
   const float nanValue = std::numeric_limits<float>::quiet_NaN();
   for (int64_t s = 0; s < n; s++) {
     for (int64_t i = 0; i < ph; i++) {
       for (int64_t j = 0; j < pw; j++, op += c, ap += c) {
-        const float* __restrict z0 = z.data + ((s * h + 2 * i) * w + 2 * j) * ldz;
+        const float* __restrict z0 = z + ((s * h + 2 * i) * w + 2 * j) * ldz;
         const float* __restrict z1 = z0 + ldz;
         const float* __restrict z2 = z0 + w * ldz;
         const float* __restrict z3 = z2 + ldz;
@@ -242,38 +241,73 @@ Napi::Value BiasReluPool(const Napi::CallbackInfo& info) {
       }
     }
   }
-  return env.Undefined();
 }
 
-inline float Masked(uint32_t bits, bool keep) {
-  bits &= -static_cast<uint32_t>(keep);
-  float f;
-  std::memcpy(&f, &bits, sizeof f);
-  return f;
-}
-
-// One window's gradient for c channels: each of the 4 elements gets dout where argmax names it,
-// else 0. A function of its own with restrict pointers so GCC vectorises it.
-void PoolGradWindow(const float* __restrict g, const int32_t* __restrict at, float* __restrict z0,
-                    float* __restrict z1, float* __restrict z2, float* __restrict z3, float* __restrict db,
-                    int64_t c) {
-  for (int64_t ch = 0; ch < c; ch++) {
-    // Bit masks, not selects of floats (which GCC 12 leaves as branches).
-    uint32_t v;
-    std::memcpy(&v, g + ch, sizeof v);
-    const int32_t a = at[ch];
-    const float f0 = Masked(v, a == 0), f1 = Masked(v, a == 1), f2 = Masked(v, a == 2), f3 = Masked(v, a == 3);
-    z0[ch] = f0;
-    z1[ch] = f1;
-    z2[ch] = f2;
-    z3[ch] = f3;
-    db[ch] += (f0 + f1) + (f2 + f3);
+// The gradient of PoolForward for c channels; see biasReluPoolBackward.
+void PoolBackward(const float* g, const int32_t* ap, int64_t n, int64_t h, int64_t w, int64_t c, float* dz,
+                  int64_t ldz, float* db) {
+  const int64_t ph = h / 2, pw = w / 2;
+  // An odd last row or column is in no window: only then do some elements need zeroing apart.
+  if (h % 2 || w % 2) {
+    for (int64_t r = 0; r < n * h * w; r++) std::memset(dz + r * ldz, 0, c * sizeof(float));
+  }
+  for (int64_t ch = 0; ch < c; ch++) db[ch] = 0;
+  for (int64_t s = 0; s < n; s++) {
+    for (int64_t i = 0; i < ph; i++) {
+      for (int64_t j = 0; j < pw; j++, g += c, ap += c) {
+        float* z0 = dz + ((s * h + 2 * i) * w + 2 * j) * ldz;
+        PoolGradWindow(g, ap, z0, z0 + ldz, z0 + w * ldz, z0 + (w + 1) * ldz, db, c);
+      }
+    }
   }
 }
 
-// biasReluPoolBackward(dout, argmax, n, h, w, c, dz, ldz, dbias): the gradient of
-// biasReluPool. Every element of dz's n*h*w rows x c channels (ldz apart) is written: an
-// output's gradient where that output came from, else 0; dbias = the column sums of dz.
+// biasReluPool(z, ldz, n, h, w, c, bias, out, argmax, groups, groupStride):
+// out = maxpool2x2(relu(z + bias)), 'valid' (an odd last row/column is dropped), z holding
+// n*h*w rows of groups*c channels `ldz` apart. Channel group q (q*c.. of z and bias) lands in
+// out and argmax from q*groupStride on, NHWC with c channels: packed trials' first layer
+// pools every trial's channels of one wide product in one call, each into its own array.
+// argmax gets, per output, which of the window's 4 elements (row-major) it came from, the first
+// maximum as tfjs picks it, or -1 where the output is 0 (ReLU'd: no gradient). A NaN anywhere
+// in a window gives NaN, so a diverging trial still shows in its loss. The channel loop is
+// branch-free so the compiler vectorises it.
+Napi::Value BiasReluPool(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Matrix z, bias, out;
+  int32_t* arg;
+  size_t argLength;
+  int64_t d[5];  // ldz, n, h, w, c
+  int64_t g[2];  // groups, groupStride
+  if (info.Length() != 11 || !ReadMatrix(env, info[0], "z", &z) ||
+      !Ints(info, {{1, "ldz"}, {2, "n"}, {3, "h"}, {4, "w"}, {5, "c"}}, d) || !ReadMatrix(env, info[6], "bias", &bias) ||
+      !ReadMatrix(env, info[7], "out", &out) || !Int32s(env, info[8], "argmax", &arg, &argLength) ||
+      !Ints(info, {{9, "groups"}, {10, "groupStride"}}, g)) {
+    if (!env.IsExceptionPending()) Napi::TypeError::New(env, "expected 11 arguments").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  const int64_t ldz = d[0], n = d[1], h = d[2], w = d[3], c = d[4], groups = g[0], stride = g[1];
+  const int64_t outs = n * (h / 2) * (w / 2) * c;
+  if (ldz < groups * c || (groups > 1 && stride < outs)) {
+    Napi::RangeError::New(env, ldz < groups * c ? "ldz is smaller than groups * c" : "groupStride is smaller than a group's output")
+        .ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  if (groups == 0 || n * h * w == 0) return env.Undefined();
+  const int64_t need = (groups - 1) * stride + outs;
+  if (!Enough(env, "z", z.length, (n * h * w - 1) * ldz + groups * c) || !Enough(env, "bias", bias.length, groups * c) ||
+      !Enough(env, "out", out.length, need) || !Enough(env, "argmax", argLength, need)) {
+    return env.Undefined();
+  }
+  for (int64_t q = 0; q < groups; q++) {
+    PoolForward(z.data + q * c, ldz, n, h, w, c, bias.data + q * c, out.data + q * stride, arg + q * stride);
+  }
+  return env.Undefined();
+}
+
+// biasReluPoolBackward(dout, argmax, n, h, w, c, dz, ldz, dbias, groups, groupStride): the
+// gradient of biasReluPool, group q's dout and argmax read from q*groupStride on. Every element
+// of dz's n*h*w rows x groups*c channels (ldz apart) is written: an output's gradient where that
+// output came from, else 0; dbias = the column sums of dz.
 Napi::Value BiasReluPoolBackward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Matrix dout, dz, dbias;
@@ -281,37 +315,29 @@ Napi::Value BiasReluPoolBackward(const Napi::CallbackInfo& info) {
   size_t argLength;
   int64_t d[4];  // n, h, w, c
   int64_t ldz;
-  if (info.Length() != 9 || !ReadMatrix(env, info[0], "dout", &dout) || !Int32s(env, info[1], "argmax", &arg, &argLength) ||
+  int64_t g[2];  // groups, groupStride
+  if (info.Length() != 11 || !ReadMatrix(env, info[0], "dout", &dout) || !Int32s(env, info[1], "argmax", &arg, &argLength) ||
       !Ints(info, {{2, "n"}, {3, "h"}, {4, "w"}, {5, "c"}}, d) || !ReadMatrix(env, info[6], "dz", &dz) ||
-      !ReadInt(env, info[7], "ldz", &ldz) || !ReadMatrix(env, info[8], "dbias", &dbias)) {
-    if (!env.IsExceptionPending()) Napi::TypeError::New(env, "expected 9 arguments").ThrowAsJavaScriptException();
+      !ReadInt(env, info[7], "ldz", &ldz) || !ReadMatrix(env, info[8], "dbias", &dbias) ||
+      !Ints(info, {{9, "groups"}, {10, "groupStride"}}, g)) {
+    if (!env.IsExceptionPending()) Napi::TypeError::New(env, "expected 11 arguments").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  const int64_t n = d[0], h = d[1], w = d[2], c = d[3], ph = h / 2, pw = w / 2;
-  const int64_t outs = n * ph * pw * c, rows = n * h * w;
-  if (ldz < c) {
-    Napi::RangeError::New(env, "ldz is smaller than c").ThrowAsJavaScriptException();
+  const int64_t n = d[0], h = d[1], w = d[2], c = d[3], groups = g[0], stride = g[1];
+  const int64_t outs = n * (h / 2) * (w / 2) * c, rows = n * h * w;
+  if (ldz < groups * c || (groups > 1 && stride < outs)) {
+    Napi::RangeError::New(env, ldz < groups * c ? "ldz is smaller than groups * c" : "groupStride is smaller than a group's output")
+        .ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  if (!Enough(env, "dz", dz.length, (rows - 1) * ldz + c) || !Enough(env, "dbias", dbias.length, c) ||
-      !Enough(env, "dout", dout.length, outs) || !Enough(env, "argmax", argLength, outs)) {
+  if (groups == 0 || rows == 0) return env.Undefined();
+  const int64_t need = (groups - 1) * stride + outs;
+  if (!Enough(env, "dz", dz.length, (rows - 1) * ldz + groups * c) || !Enough(env, "dbias", dbias.length, groups * c) ||
+      !Enough(env, "dout", dout.length, need) || !Enough(env, "argmax", argLength, need)) {
     return env.Undefined();
   }
-  // An odd last row or column is in no window: only then do some elements need zeroing apart.
-  if (h % 2 || w % 2) {
-    for (int64_t r = 0; r < rows; r++) std::memset(dz.data + r * ldz, 0, c * sizeof(float));
-  }
-  float* db = dbias.data;
-  for (int64_t ch = 0; ch < c; ch++) db[ch] = 0;
-  const float* g = dout.data;
-  const int32_t* ap = arg;
-  for (int64_t s = 0; s < n; s++) {
-    for (int64_t i = 0; i < ph; i++) {
-      for (int64_t j = 0; j < pw; j++, g += c, ap += c) {
-        float* z0 = dz.data + ((s * h + 2 * i) * w + 2 * j) * ldz;
-        PoolGradWindow(g, ap, z0, z0 + ldz, z0 + w * ldz, z0 + (w + 1) * ldz, db, c);
-      }
-    }
+  for (int64_t q = 0; q < groups; q++) {
+    PoolBackward(dout.data + q * stride, arg + q * stride, n, h, w, c, dz.data + q * c, ldz, dbias.data + q * c);
   }
   return env.Undefined();
 }

@@ -61,41 +61,48 @@ describe('im2col and col2im', () => {
 });
 
 describe('biasReluPool and its gradient', () => {
-  // [n, h, w, c, ldz]: the CNN's 26x26 and 11x11 (odd: last row/column dropped), and a wide z.
-  const pools: [number, number, number, number, number][] = [
-    [2, 26, 26, 8, 8],
-    [2, 11, 11, 16, 16],
-    [1, 6, 7, 3, 9],
+  // [n, h, w, c, groups, ldz]: the CNN's 26x26 and 11x11 (odd: last row/column dropped), a
+  // wide z, and 3 groups (a pack of 3 trials' channels, each pooled into its own slice).
+  const pools: [number, number, number, number, number, number][] = [
+    [2, 26, 26, 8, 1, 8],
+    [2, 11, 11, 16, 1, 16],
+    [1, 6, 7, 3, 1, 9],
+    [2, 7, 6, 4, 3, 13],
   ];
-  it.each(pools)('n=%i %ix%ix%i (ldz %i) matches maxpool(relu(z + b)) with the first maximum, and routes its gradient there', (n, h, w, c, ldz) => {
+  it.each(pools)('n=%i %ix%ix%i x %i groups (ldz %i) matches maxpool(relu(z + b)) with the first maximum, and routes its gradient there', (n, h, w, c, groups, ldz) => {
     const z = random(n * h * w * ldz, 4);
     for (let i = 0; i < z.length; i += 5) z[i] = z[i + 1] ?? 0; // ties: the first maximum must win
-    const bias = random(c, 5);
+    const bias = random(groups * c, 5);
     const [ph, pw] = [Math.floor(h / 2), Math.floor(w / 2)];
-    const out = new Float32Array(n * ph * pw * c);
-    const argmax = new Int32Array(out.length);
-    addon.biasReluPool(z, ldz, n, h, w, c, bias, out, argmax);
+    const outs = n * ph * pw * c;
+    const stride = groups > 1 ? outs + 3 : 0; // a gap between groups' slices, left alone
+    const out = new Float32Array((groups - 1) * stride + outs).fill(5);
+    const argmax = new Int32Array(out.length).fill(5);
+    addon.biasReluPool(z, ldz, n, h, w, c, bias, out, argmax, groups, stride);
     const dout = random(out.length, 6);
     const dz = new Float32Array(z.length).fill(9);
-    const dbias = new Float32Array(c);
-    addon.biasReluPoolBackward(dout, argmax, n, h, w, c, dz, ldz, dbias);
+    const dbias = new Float32Array(groups * c);
+    addon.biasReluPoolBackward(dout, argmax, n, h, w, c, dz, ldz, dbias, groups, stride);
     const wantDz = new Float64Array(z.length);
-    const wantDb = new Float64Array(c);
-    for (let s = 0; s < n; s++)
-      for (let i = 0; i < ph; i++)
-        for (let j = 0; j < pw; j++)
-          for (let ch = 0; ch < c; ch++) {
-            const rows = [0, 1, w, w + 1].map((o) => (s * h + 2 * i) * w + 2 * j + o);
-            const vals = rows.map((r) => Math.fround(z[r * ldz + ch]! + bias[ch]!));
-            const best = Math.max(...vals);
-            const o = ((s * ph + i) * pw + j) * c + ch;
-            expect(out[o]).toBe(Math.max(best, 0));
-            const at = best > 0 ? vals.indexOf(best) : -1;
-            expect(argmax[o]).toBe(at);
-            if (at >= 0) (wantDz[rows[at]! * ldz + ch] = dout[o]!), (wantDb[ch] = wantDb[ch]! + dout[o]!);
-          }
+    const wantDb = new Float64Array(groups * c);
+    const wantOut = Array.from(out, () => 5);
+    for (let q = 0; q < groups; q++)
+      for (let s = 0; s < n; s++)
+        for (let i = 0; i < ph; i++)
+          for (let j = 0; j < pw; j++)
+            for (let ch = q * c; ch < (q + 1) * c; ch++) {
+              const rows = [0, 1, w, w + 1].map((o) => (s * h + 2 * i) * w + 2 * j + o);
+              const vals = rows.map((r) => Math.fround(z[r * ldz + ch]! + bias[ch]!));
+              const best = Math.max(...vals);
+              const o = q * stride + ((s * ph + i) * pw + j) * c + ch - q * c;
+              wantOut[o] = Math.max(best, 0);
+              const at = best > 0 ? vals.indexOf(best) : -1;
+              expect(argmax[o]).toBe(at);
+              if (at >= 0) (wantDz[rows[at]! * ldz + ch] = dout[o]!), (wantDb[ch] = wantDb[ch]! + dout[o]!);
+            }
+    expect(Array.from(out)).toEqual(wantOut);
     for (let r = 0; r < n * h * w; r++)
-      for (let ch = 0; ch < ldz; ch++) expect(dz[r * ldz + ch]).toBe(ch < c ? wantDz[r * ldz + ch] : 9);
+      for (let ch = 0; ch < ldz; ch++) expect(dz[r * ldz + ch]).toBe(ch < groups * c ? wantDz[r * ldz + ch] : 9);
     dbias.forEach((v, ch) => expect(Math.abs(v - wantDb[ch]!)).toBeLessThan(1e-5 * (1 + Math.abs(wantDb[ch]!)))); // float32 sums
   });
 
@@ -103,7 +110,7 @@ describe('biasReluPool and its gradient', () => {
     const z = new Float32Array(16).fill(1);
     z[5] = NaN;
     const out = new Float32Array(4);
-    addon.biasReluPool(z, 1, 1, 4, 4, 1, new Float32Array(1), out, new Int32Array(4));
+    addon.biasReluPool(z, 1, 1, 4, 4, 1, new Float32Array(1), out, new Int32Array(4), 1, 0);
     expect(Array.from(out).map(Number.isNaN)).toEqual([true, false, false, false]);
   });
 });

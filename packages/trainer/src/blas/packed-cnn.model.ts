@@ -62,10 +62,10 @@ function drawParams(convs: readonly ConvGeometry[], classes: number, rand: () =>
  * `trials` copies of the CNN drawn from one `rand` (a pack shares its seed), as a PackedNet on
  * the addon's kernels; `maxRows` bounds the rows of any one call. The first layer of all trials
  * runs as one: one product over the shared input's patches, `cols @ [W_0 | W_1 | ...]`, then
- * one bias+ReLU+pool pass over all their channels side by side (and so backward: one pool
- * gradient pass, one `cols^T @ dZ` product). The layers after it differ per trial and run trial
- * by trial through one set of buffers (a trial's forward and backward end before the next
- * starts), reading and writing their trial's channels of the first layer in place.
+ * one bias+ReLU+pool call over all their channels, which leaves each trial's pooled output
+ * contiguous (and so backward: one pool-gradient call, one `cols^T @ dZ` product). The layers
+ * after it differ per trial and run trial by trial through one set of buffers (a trial's
+ * forward and backward end before the next starts).
  */
 export function createPackedCnn(spec: PackedCnnSpec, trials: number, rand: () => number, maxRows: number): PackedNet {
   const convs = geometry(spec);
@@ -95,20 +95,20 @@ export function createPackedCnn(spec: PackedCnnSpec, trials: number, rand: () =>
   const dw0 = new Float32Array(w0.length);
   const b0 = new Float32Array(wide);
   const db0 = new Float32Array(wide);
-  // Pooled outputs per layer: the first layer's hold all trials (wide), the rest one trial's.
-  const pooled = convs.map((g, l) => new Float32Array(maxRows * g.ph * g.pw * (l === 0 ? wide : g.out)));
+  // Pooled outputs per layer: the first layer's hold every trial's, one after another
+  // (trial k's from k * slot on, as the trial's own layers read them), the rest one trial's.
+  const slot = maxRows * first.ph * first.pw * first.out;
+  const pooled = convs.map((g, l) => new Float32Array(l === 0 ? trials * slot : maxRows * g.ph * g.pw * g.out));
   const dPooled = pooled.map((p) => new Float32Array(p.length));
   const argmax = pooled.map((p) => new Int32Array(p.length));
   const cols = convs.map((g, l) => new Float32Array(l === 0 ? 0 : maxRows * g.positions * g.fanIn));
   const dCols = cols.map((c) => new Float32Array(c.length));
   const z = convs.map((g, l) => new Float32Array(l === 0 ? 0 : maxRows * g.positions * g.out));
   const dz = z.map((v) => new Float32Array(v.length));
-  // With one conv layer the dense layer reads a trial's channels of the wide pool gathered.
-  const flatIn = new Float32Array(L === 1 ? maxRows * flat : 0);
-  const dFlatIn = new Float32Array(flatIn.length);
   const logits = new Float32Array(maxRows * classes);
   const dLogits = new Float32Array(logits.length);
   const ones = new Float32Array(maxRows).fill(1);
+  const pooledPerSample = first.ph * first.pw * first.out;
 
   const checkRows = (rows: number) => {
     if (!(rows >= 1 && rows <= maxRows)) throw new RangeError(`rows must be 1..${maxRows}, got ${rows}`);
@@ -125,13 +125,12 @@ export function createPackedCnn(spec: PackedCnnSpec, trials: number, rand: () =>
       for (let r = 0; r < first.fanIn; r++) w0.set(wk.subarray(r * first.out, (r + 1) * first.out), r * ld + k * first.out);
       b0.set(params[k]![1]!, k * first.out);
     }
-    const pooledPerSample = first.ph * first.pw * ld;
     for (let s0 = 0; s0 < rows; s0 += block) {
       const nb = Math.min(block, rows - s0);
       const patches = cols0.subarray(s0 * first.positions * first.fanIn);
       sgemm(false, false, nb * first.positions, ld, first.fanIn, 1, patches, first.fanIn, w0, ld, 0, z0, ld);
       const at = s0 * pooledPerSample;
-      biasReluPool(z0, ld, nb, first.oh, first.ow, ld, b0, pooled[0]!.subarray(at), argmax[0]!.subarray(at));
+      biasReluPool(z0, ld, nb, first.oh, first.ow, first.out, b0, pooled[0]!.subarray(at), argmax[0]!.subarray(at), size, slot);
     }
   }
 
@@ -139,19 +138,13 @@ export function createPackedCnn(spec: PackedCnnSpec, trials: number, rand: () =>
   function trialForward(k: number, rows: number): Float32Array {
     const { biasReluPool, im2col, sgemm } = blas();
     const p = params[k]!;
-    let input = pooled[0]!.subarray(k * first.out);
-    let ld = wideOf();
+    let input = pooled[0]!.subarray(k * slot);
     for (let l = 1; l < L; l++) {
       const g = convs[l]!;
-      im2col(input, ld, rows, g.h, g.w, g.c, KERNEL, cols[l]!);
+      im2col(input, g.c, rows, g.h, g.w, g.c, KERNEL, cols[l]!);
       sgemm(false, false, rows * g.positions, g.out, g.fanIn, 1, cols[l]!, g.fanIn, p[2 * l]!, g.out, 0, z[l]!, g.out);
-      biasReluPool(z[l]!, g.out, rows, g.oh, g.ow, g.out, p[2 * l + 1]!, pooled[l]!, argmax[l]!);
+      biasReluPool(z[l]!, g.out, rows, g.oh, g.ow, g.out, p[2 * l + 1]!, pooled[l]!, argmax[l]!, 1, 0);
       input = pooled[l]!;
-      ld = g.out;
-    }
-    if (L === 1) {
-      im2col(input, ld, rows, first.ph, first.pw, first.out, 1, flatIn); // a 1x1 "patch": the gather
-      input = flatIn;
     }
     const bias = p[2 * L + 1]!;
     for (let r = 0; r < rows; r++) logits.set(bias, r * classes);
@@ -164,20 +157,17 @@ export function createPackedCnn(spec: PackedCnnSpec, trials: number, rand: () =>
     const { biasReluPoolBackward, col2im, sgemm } = blas();
     const p = params[k]!;
     const gr = grads[k]!;
-    const ld = wideOf();
-    const mine = dPooled[0]!.subarray(k * first.out);
-    const a = L === 1 ? flatIn : pooled[L - 1]!;
-    const da = L === 1 ? dFlatIn : dPooled[L - 1]!;
+    const a = L === 1 ? pooled[0]!.subarray(k * slot) : pooled[L - 1]!;
+    const da = L === 1 ? dPooled[0]!.subarray(k * slot) : dPooled[L - 1]!;
     sgemm(true, false, flat, classes, rows, 1, a, flat, dLogits, classes, 0, gr[2 * L]!, classes);
     sgemm(false, false, 1, classes, rows, 1, ones, rows, dLogits, classes, 0, gr[2 * L + 1]!, classes);
     sgemm(false, true, rows, flat, classes, 1, dLogits, classes, p[2 * L]!, classes, 0, da, flat);
-    if (L === 1) col2im(dFlatIn, rows, first.ph, first.pw, first.out, 1, mine, ld);
     for (let l = L - 1; l >= 1; l--) {
       const g = convs[l]!;
-      biasReluPoolBackward(dPooled[l]!, argmax[l]!, rows, g.oh, g.ow, g.out, dz[l]!, g.out, gr[2 * l + 1]!);
+      biasReluPoolBackward(dPooled[l]!, argmax[l]!, rows, g.oh, g.ow, g.out, dz[l]!, g.out, gr[2 * l + 1]!, 1, 0);
       sgemm(true, false, g.fanIn, g.out, rows * g.positions, 1, cols[l]!, g.fanIn, dz[l]!, g.out, 0, gr[2 * l]!, g.out);
       sgemm(false, true, rows * g.positions, g.fanIn, g.out, 1, dz[l]!, g.out, p[2 * l]!, g.out, 0, dCols[l]!, g.fanIn);
-      col2im(dCols[l]!, rows, g.h, g.w, g.c, KERNEL, l === 1 ? mine : dPooled[l - 1]!, l === 1 ? ld : g.c);
+      col2im(dCols[l]!, rows, g.h, g.w, g.c, KERNEL, l === 1 ? dPooled[0]!.subarray(k * slot) : dPooled[l - 1]!, g.c);
     }
   }
 
@@ -185,11 +175,10 @@ export function createPackedCnn(spec: PackedCnnSpec, trials: number, rand: () =>
   function firstLayerBackward(rows: number): void {
     const { biasReluPoolBackward, sgemm } = blas();
     const ld = wideOf();
-    const pooledPerSample = first.ph * first.pw * ld;
     for (let s0 = 0; s0 < rows; s0 += block) {
       const nb = Math.min(block, rows - s0);
       const at = s0 * pooledPerSample;
-      biasReluPoolBackward(dPooled[0]!.subarray(at), argmax[0]!.subarray(at), nb, first.oh, first.ow, ld, dz0, ld, db0Block);
+      biasReluPoolBackward(dPooled[0]!.subarray(at), argmax[0]!.subarray(at), nb, first.oh, first.ow, first.out, dz0, ld, db0Block, size, slot);
       const patches = cols0.subarray(s0 * first.positions * first.fanIn);
       // dW0 (and db0) accumulate over the blocks: beta = 0 for the first.
       sgemm(true, false, first.fanIn, ld, nb * first.positions, 1, patches, first.fanIn, dz0, ld, s0 === 0 ? 0 : 1, dw0, ld);
