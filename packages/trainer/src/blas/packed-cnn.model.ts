@@ -134,7 +134,7 @@ export function createPackedCnn(spec: PackedCnnSpec, trials: number, rand: () =>
     }
   }
 
-  /** Trial k's logits, from its channels of the first layer's pool on. */
+  /** Trial k's logits, from its slice of the first layer's pooled output on. */
   function trialForward(k: number, rows: number): Float32Array {
     const { biasReluPool, im2col, sgemm } = blas();
     const p = params[k]!;
@@ -152,7 +152,7 @@ export function createPackedCnn(spec: PackedCnnSpec, trials: number, rand: () =>
     return logits.subarray(0, rows * classes);
   }
 
-  /** Trial k's gradients from dLogits down to its channels of the first layer's pool gradient. */
+  /** Trial k's gradients from dLogits down to its slice of the first layer's pool gradient. */
   function trialBackward(k: number, rows: number): void {
     const { biasReluPoolBackward, col2im, sgemm } = blas();
     const p = params[k]!;
