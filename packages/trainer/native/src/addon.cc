@@ -1,6 +1,6 @@
 // The trainer's native addon for the `blas` backend: the built-in sgemm (sgemm.cc, no BLAS
-// library needed), the optimizer updates and the MLP's elementwise loops, on Float32Arrays
-// owned by JS (no copies).
+// library needed), the optimizer updates, the MLP's elementwise loops and the CNN's patch and
+// pooling kernels (conv-kernels.cc), on Float32Arrays owned by JS (no copies).
 // Single-threaded: we run one worker process per core.
 #include <napi.h>
 
@@ -9,6 +9,7 @@
 
 #include "elementwise.h"
 #include "napi-args.h"
+#include "conv-kernels.h"
 #include "optimizer-steps.h"
 #include "sgemm.h"
 
@@ -106,6 +107,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("useKernels", Napi::Function::New(env, UseKernels, "useKernels"));
   RegisterOptimizerSteps(env, exports);
   RegisterElementwise(env, exports);
+  RegisterConvKernels(env, exports);
   return exports;
 }
 

@@ -11,8 +11,8 @@ export interface BlasOptions {
 }
 
 /**
- * Loads the native addon, which trains MLPs (`src/blas/`) with its own sgemm kernels, and
- * makes wasm (else cpu) the tfjs backend for what it does not cover (the cnn). Returns the
+ * Loads the native addon, which trains the MLP and the CNN (`src/blas/`) with its own kernels,
+ * and makes wasm (else cpu) the tfjs backend for anything tfjs still does there. Returns the
  * trainer's version with the sgemm kernels in use as build metadata (`0.1.0+avx512`), since
  * AVX-512, AVX2 and portable kernels round differently. Throws when the addon was not built
  * (no C++ compiler at install), so selection moves on.

@@ -67,6 +67,30 @@ export interface BlasAddon {
     logits: Float32Array, y: Float32Array, rows: number, classes: number, count: number,
     lossSum: Float64Array, correct: Float64Array, dLogits: Float32Array | null,
   ): void;
+  /**
+   * NHWC patches of a 'valid' stride-1 k x k convolution: `cols` gets one row of k*k*c values
+   * (in the `[k, k, c, out]` filters' order) per output position, so the convolution is
+   * `cols @ W`. Pixel p's c channels are read at `x[p * ldx ..]` (ldx > c: one trial's channels
+   * of a packed layer).
+   */
+  im2col(x: Float32Array, ldx: number, n: number, h: number, w: number, c: number, k: number, cols: Float32Array): void;
+  /** The adjoint of `im2col`: dx's c channels per pixel (ldx apart) zeroed, then every patch value added back onto its pixel. */
+  col2im(cols: Float32Array, n: number, h: number, w: number, c: number, k: number, dx: Float32Array, ldx: number): void;
+  /**
+   * `out` = maxpool2x2(relu(z + bias)) ('valid'), z being n*h*w rows of groups*c channels `ldz`
+   * apart; channel group q goes to `out`/`argmax` from q*groupStride on, c channels per pixel
+   * (a pack's trials, each into its own slice). `argmax` gets the window element (0-3,
+   * row-major) each output came from (first maximum), or -1 where the output is 0.
+   */
+  biasReluPool(
+    z: Float32Array, ldz: number, n: number, h: number, w: number, c: number, bias: Float32Array,
+    out: Float32Array, argmax: Int32Array, groups: number, groupStride: number,
+  ): void;
+  /** Gradient of `biasReluPool`: all of `dz` written (dout at the argmax elements, else 0); `dbias` its column sums. */
+  biasReluPoolBackward(
+    dout: Float32Array, argmax: Int32Array, n: number, h: number, w: number, c: number, dz: Float32Array,
+    ldz: number, dbias: Float32Array, groups: number, groupStride: number,
+  ): void;
   /** The sgemm kernels in use, picked from the CPU at load: `avx512`, `avx2` or `portable`. */
   kernels(): string;
   /**

@@ -124,7 +124,7 @@ function formPacks({ opts, dataset, schedulers }: BlasPackRun): Pack[] {
   });
   return nets.map((indices) => {
     const first = opts.trials[indices[0]!]!;
-    const net = createPackedNet(opts.task, dataset, first.seed, indices.length);
+    const net = createPackedNet(opts.task, dataset, first.seed, indices.length, Math.max(opts.task.batchSize, EVAL_CHUNK));
     const members = indices.map((trialIndex, k): Member => {
       const params = net.params(k);
       const optimizer = createBlasOptimizer(opts.task.optimizer, params.map((p) => p.length));
