@@ -9,6 +9,7 @@ import type { ScheduleSpec } from '../training/scheduler.types.ts';
 import { spiralsTask, withoutSeconds } from '../training/test-helpers.ts';
 import { trainWith } from '../training/train.ts';
 import type { Checkpoint, EpochRow, TrainTask } from '../training/train.types.ts';
+import { decodeCheckpoint, encodeCheckpoint } from '../training/checkpoint-codec.ts';
 import { blas } from './blas-addon.ts';
 import { createBlasMlp } from './blas-mlp.model.ts';
 
@@ -25,7 +26,7 @@ async function run(backend: 'blas' | 'wasm', task: TrainTask, schedule: Schedule
       checkpoint: true,
       onEpoch: (_i, row, ckpt) => {
         rows.push(row);
-        checkpoints.push(JSON.parse(JSON.stringify(ckpt)) as Checkpoint); // as it travels via Postgres
+        checkpoints.push(decodeCheckpoint(encodeCheckpoint(ckpt!))); // as it travels via the checkpoint file
       },
     },
     createScheduler,
@@ -139,6 +140,14 @@ describe('blas agrees with wasm for the same seed (same init, data order and sem
     const wasm = await run('wasm', task, schedule);
     const resumed = await run('blas', task, schedule, 11, wasm.checkpoints[1]);
     expectAgreement(resumed.rows, wasm.rows.slice(2));
+  });
+
+  it('resumes a blas checkpoint on wasm (and back)', async () => {
+    const task = spiralsTask({ epochs: 4, optimizer: { type: 'Adam', lr: 0.01 } });
+    const schedule: ScheduleSpec = { type: 'StepLR', step_size: 1, gamma: 0.7 };
+    const native = await run('blas', task, schedule);
+    const resumed = await run('wasm', task, schedule, 11, native.checkpoints[1]);
+    expectAgreement(resumed.rows, native.rows.slice(2));
   });
 
   it('leaves models it does not cover (the cnn) to tfjs', async () => {

@@ -1,7 +1,6 @@
 import type { Dataset } from '../datasets/dataset.types.ts';
 import { TrainerConfigError } from '../errors.ts';
 import { STREAM, deriveSeed, mulberry32, permutation } from '../rng.ts';
-import { decodeFloat32, encodeFloat32 } from '../tensor-codec.ts';
 import { runEpochLoop } from '../training/epoch-loop.ts';
 import type { Scheduler } from '../training/scheduler.types.ts';
 import type { Checkpoint, EpochRow, TrainOptions, TrialOutcome } from '../training/train.types.ts';
@@ -36,11 +35,12 @@ export async function trainBlasTrial(run: BlasTrialRun): Promise<TrialOutcome> {
   const xBatch = new Float32Array(task.batchSize * features);
   const yBatch = new Float32Array(task.batchSize * classes);
   const checkpoint = (row: EpochRow): Checkpoint => ({
-    format: 1,
+    format: 2,
     epoch: row.epoch,
     row,
     backend: 'blas',
-    weights: net.params.map(encodeFloat32),
+    // Copies: training updates the params in place.
+    weights: net.params.map((p) => p.slice()),
     optimizerState: optimizer.getState(),
     schedulerState: structuredClone(scheduler.stateDict()),
     rng: { algorithm: 'mulberry32', seed: trial.seed },
@@ -99,7 +99,7 @@ function restore(net: BlasMlp, optimizer: BlasOptimizer, scheduler: Scheduler, c
     throw new TrainerConfigError(`${path}/weights`, `has ${ckpt.weights.length} tensors, the model has ${net.params.length}`);
   }
   net.params.forEach((p, i) => {
-    const values = decodeFloat32(ckpt.weights[i]!);
+    const values = ckpt.weights[i]!;
     if (values.length !== p.length) {
       throw new TrainerConfigError(`${path}/weights/${i}`, `has ${values.length} values, the model needs ${p.length}`);
     }
