@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '@lrsweep/config';
 import { createSweepWithTrials, getTrial, listEpochs, saveCheckpoint, type EpochView, type Prisma } from '@lrsweep/db';
 import { createTestDatabase, type TestDatabase } from '@lrsweep/db/testing';
@@ -72,7 +72,8 @@ describe('built-in checkpoints as files', () => {
     const id = await newTrial();
     const pointer = await handBackAfter(id, 1);
     expect(pointer).toEqual({ format: 'file', epoch: 1, file: path.join(id, 'checkpoint-1.bin') });
-    expect(readdirSync(path.join(dir, id))).toEqual(['checkpoint-1.bin']);
+    // Older files are pruned after the pointer commits, not waited for.
+    await vi.waitFor(() => expect(readdirSync(path.join(dir, id))).toEqual(['checkpoint-1.bin']));
     const ckpt = decodeCheckpoint(readFileSync(path.join(dir, pointer.file)));
     expect(ckpt).toMatchObject({ epoch: 1, backend: 'blas', rng: { seed: 7 } });
     expect(ckpt.weights[0]).toBeInstanceOf(Float32Array);

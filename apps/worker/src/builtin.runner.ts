@@ -44,7 +44,8 @@ export function createBuiltinRunner(
               // The file first, then its pointer with the row in one statement (builtin-checkpoints.ts).
               const pointer = checkpoint ? await files.write(claimed.id, checkpoint) : null;
               await io.epoch(group[k]!, row, pointer as never);
-              if (pointer) await files.prune(claimed.id, pointer.epoch).catch((err: Error) => log.warn({ err: err.message }, 'old checkpoint files not removed'));
+              // Not awaited: deleting the older files is nobody's wait (a later prune catches any left).
+              if (pointer) void files.prune(claimed.id, pointer.epoch).catch((err: Error) => log.warn({ err: err.message }, 'old checkpoint files not removed'));
             },
             shouldStop: (k) => trials[group[k]!]!.stop.aborted,
           });
