@@ -48,7 +48,13 @@ export function createCheckpointFiles(dir: string): CheckpointFiles {
     },
     async read(stored) {
       if (stored === null || stored === undefined) return {};
-      if (isLegacyJsonCheckpoint(stored)) return { resume: fromLegacyJsonCheckpoint(stored), legacy: true };
+      if (isLegacyJsonCheckpoint(stored)) {
+        try {
+          return { resume: fromLegacyJsonCheckpoint(stored), legacy: true };
+        } catch (err) {
+          return { lost: `Trial.checkpoint: ${(err as Error).message}` };
+        }
+      }
       const pointer = stored as Partial<CheckpointPointer>;
       if (pointer.format !== 'file' || typeof pointer.file !== 'string') return { lost: `Trial.checkpoint is not a checkpoint this worker reads (format ${JSON.stringify(pointer.format)})` };
       const full = path.join(dir, pointer.file);
