@@ -9,7 +9,7 @@
 //            (through Prisma's adapter they travel as text: ~4x slower, measured while choosing);
 //   json   - what earlier versions did: base64 JSON into Trial.checkpoint (jsonb).
 // Not a timed test: figures, run by hand. Needs Postgres (DATABASE_URL's server, a scratch
-// database it drops after). Options: --reps 7 --packs 12,36 --dir DIR (default: a tmp dir).
+// database it drops after). Options: --reps 11 --packs 12,36 --dir DIR (default: a tmp dir).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,7 +21,7 @@ import { createTestDatabase } from '@lrsweep/db/testing';
 import { encodeCheckpoint, selectBackend, train, type Checkpoint, type EpochRow } from '@lrsweep/trainer';
 import { createCheckpointFiles } from '../src/builtin-checkpoints.ts';
 
-const { values } = parseArgs({ options: { reps: { type: 'string', default: '7' }, packs: { type: 'string', default: '12,36' }, dir: { type: 'string' } } });
+const { values } = parseArgs({ options: { reps: { type: 'string', default: '11' }, packs: { type: 'string', default: '12,36' }, dir: { type: 'string' } } });
 const REPS = Number(values.reps);
 const PACKS = values.packs.split(',').map(Number);
 const MAX = Math.max(...PACKS);
@@ -85,11 +85,16 @@ const legacyJson = (c: Checkpoint) => {
 };
 
 type Way = 'files' | 'bytea' | 'json';
-/** One pack-epoch's write, with checkpoints (`on`) or without; ms of wall time. */
-async function write(way: Way, n: number, on: boolean): Promise<number> {
+/** One pack-epoch's write, with checkpoints (`on`) or without: ms of wall time, and of this process's CPU (its I/O threads included). */
+async function write(way: Way, n: number, on: boolean): Promise<[number, number]> {
   const ids = trialIds.slice(0, n);
   epoch++;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const done = (): [number, number] => {
+    const cpu = process.cpuUsage(cpu0);
+    return [performance.now() - t0, (cpu.user + cpu.system) / 1000];
+  };
   if (way === 'bytea') {
     await byteaStatement(ids, ids.map((_, i) => (on ? encodeCheckpoint({ ...checkpoints[i]!, epoch }) : null)));
   } else {
@@ -102,11 +107,11 @@ async function write(way: Way, n: number, on: boolean): Promise<number> {
     await recordEpochs(database.db, writes);
     // As the runner does: the prune is not waited for, but its work is this write's.
     const pruned = pointers ? Promise.all(ids.map((id) => files.prune(id, epoch))) : null;
-    const ms = performance.now() - t0;
+    const [ms] = done();
     await pruned;
-    return ms;
+    return [ms, done()[1]];
   }
-  return performance.now() - t0;
+  return done();
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -116,6 +121,7 @@ for (const n of PACKS) {
   const trainS = rows.slice(0, n).reduce((s, r) => s + r.seconds, 0);
   const bytes = checkpoints.slice(0, n).reduce((s, c) => s + encodeCheckpoint(c).length, 0);
   const cost = new Map<Way, number[]>(WAYS.map((w) => [w, []]));
+  const cpuCost = new Map<Way, number[]>(WAYS.map((w) => [w, []]));
   const pace = n * PACKED_TARGET_S_PER_TRIAL_EPOCH * 1000;
   for (const w of WAYS) {
     // Each way in a block of its own, after Postgres has flushed what the one before wrote
@@ -125,9 +131,11 @@ for (const n of PACKS) {
     await write(w, n, true); // warm: the first write of each way pays for its plan and its directories
     for (let r = 0; r < REPS; r++) {
       await sleep(pace);
-      const withCheckpoints = await write(w, n, true);
+      const [wall, cpu] = await write(w, n, true);
       await sleep(pace);
-      cost.get(w)!.push(withCheckpoints - (await write(w, n, false)));
+      const [baseWall, baseCpu] = await write(w, n, false);
+      cost.get(w)!.push(wall - baseWall);
+      cpuCost.get(w)!.push(cpu - baseCpu);
     }
   }
   for (const w of WAYS) {
@@ -138,6 +146,7 @@ for (const n of PACKS) {
       'MB/pack-epoch': +(bytes / 1e6).toFixed(1),
       'ckpt ms': +ms.toFixed(1),
       'best ms': +Math.min(...cost.get(w)!).toFixed(1),
+      'client cpu ms': +median(cpuCost.get(w)!).toFixed(1),
       'train ms (measured, unpacked)': Math.round(trainS * 1000),
       '% of measured': +((100 * ms) / (trainS * 1000)).toFixed(2),
       '% of packed target': +((100 * ms) / (n * PACKED_TARGET_S_PER_TRIAL_EPOCH * 1000)).toFixed(1),
@@ -147,6 +156,7 @@ for (const n of PACKS) {
 console.table(table);
 process.stdout.write(
   `ckpt ms (best ms): median (least) over ${REPS} of (the pack's epoch write with checkpoints) - (the same write without), encoding included; one write per packed pack-epoch.\n` +
+    `client cpu ms: the same difference in this process's CPU time (its I/O threads included; Postgres's own work is not in it): for files, the whole cost.\n` +
     `train ms: the pack's trials' epoch 1 on ${backend.name}, trained one after another in this run; packed target: ${(PACKED_TARGET_S_PER_TRIAL_EPOCH * 1000).toFixed(0)} ms a trial-epoch (issue 15).\n`,
 );
 await client.end();
