@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, loadConfig } from '@lrsweep/config';
 import { createSweepWithTrials, getTrial } from '@lrsweep/db';
@@ -56,7 +59,7 @@ beforeAll(async () => {
   redis = await connectRedis(createRedis(config.redisUrl, 'producer'));
   queue = createTrialQueue(redis, prefix);
   processor = createTrialProcessor(config, logger, { poolSize: 2 });
-  const runner = createBuiltinRunner(await selectBackend('noop'), { noopEpochMs: 0 });
+  const runner = createBuiltinRunner(await selectBackend('noop'), { noopEpochMs: 0, checkpointDir: mkdtempSync(path.join(tmpdir(), 'lrsweep-ckpt-')) });
   worker = createTrialWorker(QUEUES.trials, (job, token, signal) => processor.process(job, token, signal, runner), {
     connection: createRedis(config.redisUrl, 'worker'),
     config,

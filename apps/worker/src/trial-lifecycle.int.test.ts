@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, loadConfig } from '@lrsweep/config';
 import { cancelSweep, createSweepWithTrials, getSweep, getTrial, type SweepStatus } from '@lrsweep/db';
@@ -67,7 +70,7 @@ beforeAll(async () => {
   redis = await connectRedis(createRedis(loadConfig().redisUrl, 'producer'));
   const events = createEventsHooks({ redis, prefix, db: database.db, worker: 'test-worker' });
   ctx = { store: createTrialStore(database.db, 'test-worker'), logger, hooks: [events, recorder] };
-  noop = createBuiltinRunner(await selectBackend('noop'), { noopEpochMs: 0 });
+  noop = createBuiltinRunner(await selectBackend('noop'), { noopEpochMs: 0, checkpointDir: mkdtempSync(path.join(tmpdir(), 'lrsweep-ckpt-')) });
 });
 afterAll(async () => {
   redis?.disconnect();

@@ -130,6 +130,7 @@ export async function runTrials(attempts: TrialAttempt[], runner: TrialRunner, c
       await callHooks(t, (h) => h.epoch?.(t.ref, row, t.epochs));
     },
     checkpoint: (i, checkpoint) => withRetry('checkpoint', () => store.saveCheckpoint(running[i]!.ref.trialId, checkpoint)),
+    restart: (i) => withRetry('restart', () => store.dropProgress(running[i]!.ref.trialId)),
     storedEpochs: (i) => withRetry('epochs', () => store.listEpochs(running[i]!.ref.trialId)),
     async notes(i, { outputTail, lrMismatch }) {
       const id = running[i]!.ref.trialId;
@@ -201,7 +202,7 @@ async function record(t: Running, outcome: RunOutcome, runner: TrialRunner, ctx:
     finish = { state: 'failed', error: outcome.error.message, seconds };
   }
   await withRetry('finish', () => store.finish(trialId, finish));
-  await runner.cleanUp?.(t.claimed).catch((err: Error) => t.log.warn({ err: err.message }, 'trial clean-up failed'));
+  await runner.cleanUp?.(t.claimed, finish.state).catch((err: Error) => t.log.warn({ err: err.message }, 'trial clean-up failed'));
   if (ctx.advanceSweep) {
     await withRetry('advance sweep', () => ctx.advanceSweep!(t.ref.sweepId)).catch((err: Error) => t.log.error({ err: err.message }, 'advancing the sweep failed'));
   }

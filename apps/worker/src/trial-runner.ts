@@ -1,6 +1,6 @@
 import type { Logger } from '@lrsweep/config';
 import type { EpochRow } from '@lrsweep/contracts';
-import type { ClaimedTrial, Prisma } from '@lrsweep/db';
+import type { ClaimedTrial, FinishTrialInput, Prisma } from '@lrsweep/db';
 
 /** Why the lifecycle stops a trial early: cancelled (by a user), or given back at shutdown. */
 export type StopReason = 'cancel' | 'shutdown';
@@ -22,6 +22,8 @@ export interface RunnerIO {
   epoch(i: number, row: EpochRow, checkpoint?: Prisma.InputJsonValue | null): Promise<void>;
   /** A checkpoint that arrives apart from its epoch. */
   checkpoint(i: number, checkpoint: Prisma.InputJsonValue): Promise<void>;
+  /** Forgets the trial's stored epochs and checkpoint: it trains again from epoch 0 (its checkpoint is lost). */
+  restart(i: number): Promise<void>;
   /** The epochs stored by earlier attempts. */
   storedEpochs(i: number): Promise<EpochRow[]>;
   /** A script's notes on the trial: its output tail, the first lr that differs from the spec. */
@@ -57,6 +59,9 @@ export interface TrialRunner {
   refuse?(trial: ClaimedTrial): string | null;
   /** Trains the trials together and resolves to one outcome each, in order; a throw fails them all. */
   run(trials: RunnerTrial[], io: RunnerIO): Promise<RunOutcome[]>;
-  /** Called once a trial has ended for good (not for a retry or a hand-back): drop what a resume would need. */
-  cleanUp?(trial: ClaimedTrial): Promise<void>;
+  /**
+   * Called once a trial has ended for good (not for a retry or a hand-back), in `state`: drop
+   * what a resume would need (a rerun resumes failed, cancelled and diverged trials).
+   */
+  cleanUp?(trial: ClaimedTrial, state: FinishTrialInput['state']): Promise<void>;
 }

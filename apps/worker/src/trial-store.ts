@@ -1,5 +1,6 @@
 import {
   claimTrials,
+  dropTrialProgress,
   findTrialIds,
   finishTrials,
   flagLrMismatch,
@@ -45,6 +46,8 @@ export interface TrialStore {
   /** A checkpoint that arrives apart from its epoch (a script writes its own file). */
   saveCheckpoint(trialId: string, checkpoint: Prisma.InputJsonValue): Promise<void>;
   listEpochs(trialId: string): Promise<EpochView[]>;
+  /** Forgets the trial's epochs and checkpoint (a lost checkpoint: it trains from epoch 0 again). */
+  dropProgress(trialId: string): Promise<void>;
   recordTrainer(trialId: string, trainer: string): Promise<void>;
   saveOutputTail(trialId: string, tail: string): Promise<void>;
   flagLrMismatch(trialId: string, note: string): Promise<void>;
@@ -94,6 +97,7 @@ export function createTrialStore(db: PrismaClient, worker: string): TrialStore {
     isCancelled: (trialId) => isTrialCancelled(db, trialId),
     saveCheckpoint: (trialId, checkpoint) => saveCheckpoint(db, trialId, checkpoint),
     listEpochs: (trialId) => listEpochs(db, trialId),
+    dropProgress: async (trialId) => void (await dropTrialProgress(db, trialId)),
     recordTrainer: (trialId, trainer) => recordTrialTrainer(db, trialId, trainer),
     saveOutputTail: (trialId, tail) => saveOutputTail(db, trialId, tail),
     flagLrMismatch: (trialId, note) => flagLrMismatch(db, trialId, note),

@@ -105,3 +105,19 @@ export async function recordEpochs(db: DbClient, writes: EpochWrite[]): Promise<
     RETURNING t.id::text AS "trialId", t."epochsDone" AS "epochsDone", t.state, s.status`;
   return new Map(rows.map((r) => [r.trialId, { epochsDone: r.epochsDone, cancelled: r.state === 'cancelled' || r.status === 'cancelled' }]));
 }
+
+/**
+ * Forgets a trial's epochs and checkpoint, in one statement, for a trial that must train again
+ * from epoch 0 because its checkpoint is lost (a worker on a host without the checkpoint file):
+ * its old rows would otherwise sit beside, and be counted with, the new run's.
+ * @returns whether the trial exists.
+ */
+export async function dropTrialProgress(db: DbClient, trialId: string): Promise<boolean> {
+  if (!isUuid(trialId)) return false;
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    WITH d AS (DELETE FROM "Epoch" WHERE "trialId" = ${trialId}::uuid)
+    UPDATE "Trial" SET "epochsDone" = 0, checkpoint = NULL, "updatedAt" = now()
+     WHERE id = ${trialId}::uuid
+    RETURNING id::text AS id`;
+  return rows.length > 0;
+}

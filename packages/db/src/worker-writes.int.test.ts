@@ -3,7 +3,7 @@
 // API's reconciler reads back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './testing.ts';
-import { cancelSweep, claimTrial, claimTrials, createSweepWithTrials, finishTrial, finishTrials, listEpochs, listUnfinishedTrials, recordEpochWithCheckpoint, recordEpochs, releaseTrial, settleSweepStatus, settleSweepStatuses } from './index.ts';
+import { cancelSweep, claimTrial, claimTrials, createSweepWithTrials, dropTrialProgress, finishTrial, finishTrials, listEpochs, listUnfinishedTrials, recordEpochWithCheckpoint, recordEpochs, releaseTrial, settleSweepStatus, settleSweepStatuses } from './index.ts';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -33,6 +33,20 @@ describe('recordEpochWithCheckpoint', () => {
     const trial = await t.db.trial.findUniqueOrThrow({ where: { id } });
     expect(trial.checkpoint).toEqual({ epoch: 1 }); // a null checkpoint keeps the last one
     expect(trial.epochsDone).toBe(2);
+  });
+
+  it('dropTrialProgress forgets one trial\'s epochs and checkpoint (a lost checkpoint file), not its neighbour\'s', async () => {
+    const { trialIds } = await sweep(2);
+    const [a, b] = trialIds as [string, string];
+    await claimTrials(t.db, [a, b], worker);
+    for (const e of [0, 1]) await recordEpochs(t.db, [{ trialId: a, row: row(e), checkpoint: { epoch: e } }, { trialId: b, row: row(e), checkpoint: { epoch: e } }]);
+    expect(await dropTrialProgress(t.db, a)).toBe(true);
+    expect(await listEpochs(t.db, a)).toEqual([]);
+    expect(await t.db.trial.findUniqueOrThrow({ where: { id: a } })).toMatchObject({ epochsDone: 0, checkpoint: null, state: 'running' });
+    expect((await listEpochs(t.db, b)).map((e) => e.epoch)).toEqual([0, 1]);
+    expect(await t.db.trial.findUniqueOrThrow({ where: { id: b } })).toMatchObject({ epochsDone: 2, checkpoint: { epoch: 1 } });
+    expect(await recordEpochWithCheckpoint(t.db, a, row(0), { epoch: 0 })).toEqual({ epochsDone: 1, cancelled: false });
+    expect(await dropTrialProgress(t.db, '00000000-0000-4000-8000-000000000000')).toBe(false);
   });
 
   it("keeps a script's own metrics by epoch, and null for a named metric it did not report", async () => {

@@ -26,3 +26,12 @@ export class BackendUnavailableError extends Error {
     this.name = 'BackendUnavailableError';
   }
 }
+
+/** Bytes that are not a whole checkpoint of this format: truncated, foreign, or of another version. */
+export class CheckpointFormatError extends Error {
+  readonly code = 'LRS_CHECKPOINT_FORMAT';
+  constructor(message: string) {
+    super(`not a readable lrsweep checkpoint: ${message}`);
+    this.name = 'CheckpointFormatError';
+  }
+}

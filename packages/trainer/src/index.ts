@@ -6,7 +6,9 @@ export { BACKENDS, type BackendInfo, type BackendName } from './backends/backend
 export { activeBackend, selectBackend } from './backends/select-backend.ts';
 export { DATASETS, DATASET_SIZES, type Dataset, type DatasetName, type Split } from './datasets/dataset.types.ts';
 export { loadDataset } from './datasets/load-dataset.ts';
-export { BackendUnavailableError, TrainerConfigError } from './errors.ts';
+export { BackendUnavailableError, CheckpointFormatError, TrainerConfigError } from './errors.ts';
+export { decodeCheckpoint, encodeCheckpoint } from './training/checkpoint-codec.ts';
+export { fromLegacyJsonCheckpoint, isLegacyJsonCheckpoint, type LegacyJsonCheckpoint } from './training/legacy-checkpoint.ts';
 export { MODEL_TYPES, type ModelSpec } from './models/model.types.ts';
 export { OPTIMIZER_TYPES, type OptimizerSpec, type OptimizerState } from './optimizers/optimizer.types.ts';
 export type { Interval, SchedulerState, ScheduleSpec } from './training/scheduler.types.ts';

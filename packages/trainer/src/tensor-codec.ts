@@ -1,5 +1,5 @@
-// Checkpoints travel as JSON (into Postgres or a job payload), so tensors become base64 of
-// their raw little-endian float32 bytes: exact, and ~4/3 the binary size.
+// JSON checkpoints (format 1, before the binary one) stored tensors as base64 of their raw
+// little-endian float32 bytes; old ones in a database are still read (legacy-checkpoint.ts).
 
 export function encodeFloat32(values: Float32Array): string {
   return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');

@@ -1,5 +1,4 @@
 import { TrainerConfigError } from '../errors.ts';
-import { decodeFloat32, encodeFloat32 } from '../tensor-codec.ts';
 import type { Scheduler } from '../training/scheduler.types.ts';
 import type { Checkpoint, EpochRow } from '../training/train.types.ts';
 import type { BlasOptimizer } from './blas-optimizer.ts';
@@ -13,16 +12,17 @@ export interface BlasTrialState {
 }
 
 /**
- * The one place a blas trial's checkpoint is built: the JSON format of every backend (weights
- * in model order, so a packed trial's checkpoint resumes alone, and on wasm).
+ * The one place a blas trial's checkpoint is built: the format of every backend (weights in
+ * model order, so a packed trial's checkpoint resumes alone, and on wasm).
  */
 export function makeBlasCheckpoint(row: EpochRow, t: BlasTrialState): Checkpoint {
   return {
-    format: 1,
+    format: 2,
     epoch: row.epoch,
     row,
     backend: 'blas',
-    weights: t.params.map(encodeFloat32),
+    // Copies: training updates the params in place.
+    weights: t.params.map((p) => p.slice()),
     optimizerState: t.optimizer.getState(),
     schedulerState: structuredClone(t.scheduler.stateDict()),
     rng: { algorithm: 'mulberry32', seed: t.seed },
@@ -35,7 +35,7 @@ export function restoreBlasCheckpoint(t: BlasTrialState, ckpt: Checkpoint, path:
     throw new TrainerConfigError(`${path}/weights`, `has ${ckpt.weights.length} tensors, the model has ${t.params.length}`);
   }
   t.params.forEach((p, i) => {
-    const values = decodeFloat32(ckpt.weights[i]!);
+    const values = ckpt.weights[i]!;
     if (values.length !== p.length) {
       throw new TrainerConfigError(`${path}/weights/${i}`, `has ${values.length} values, the model needs ${p.length}`);
     }

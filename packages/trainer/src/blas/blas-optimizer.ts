@@ -1,12 +1,11 @@
 import { TrainerConfigError } from '../errors.ts';
 import type { OptimizerSpec, OptimizerState, StepHyperparams } from '../optimizers/optimizer.types.ts';
-import { decodeFloat32, encodeFloat32 } from '../tensor-codec.ts';
 import { blas } from './blas-addon.ts';
 
 /**
  * `optimizers/*.optimizer.ts` (torch.optim semantics) over Float32Arrays, updating in place
  * with the addon's compiled loops (in JS the update cost more than the step's matrix products).
- * The state has the same slot names and encoding, so checkpoints move between backends.
+ * The state has the same slot names and layout, so checkpoints move between backends.
  */
 export interface BlasOptimizer {
   /** Updates `params` from `grads` (same order). */
@@ -19,16 +18,16 @@ export interface BlasOptimizer {
 /** Lazily created per-parameter slots, like torch's (SGD's buffer starts as the first gradient). */
 type Slot = (Float32Array | null)[];
 
-const encode = (slot: Slot) => slot.map((v) => (v ? encodeFloat32(v) : null));
+// Copies both ways: the slots are updated in place, and a checkpoint must not change under its writer.
+const encode = (slot: Slot) => slot.map((v) => (v ? v.slice() : null));
 
-function decode(encoded: readonly (string | null)[] | undefined, sizes: readonly number[], path: string): Slot {
-  return (encoded ?? []).map((b64, i) => {
-    if (b64 === null) return null;
-    const values = decodeFloat32(b64);
+function decode(encoded: readonly (Float32Array | null)[] | undefined, sizes: readonly number[], path: string): Slot {
+  return (encoded ?? []).map((values, i) => {
+    if (values === null) return null;
     if (values.length !== sizes[i]) {
       throw new TrainerConfigError(`${path}/${i}`, `has ${values.length} values, the model needs ${sizes[i]}`);
     }
-    return values;
+    return values.slice();
   });
 }
 

@@ -4,6 +4,7 @@ import { selectBackend } from '../backends/select-backend.ts';
 import type { ScheduleSpec } from '../training/scheduler.types.ts';
 import { trainWith } from '../training/train.ts';
 import type { Checkpoint, EpochRow, TrainOptions, TrainTask, TrialInput, TrialOutcome } from '../training/train.types.ts';
+import { decodeCheckpoint, encodeCheckpoint } from '../training/checkpoint-codec.ts';
 
 export const constant: ScheduleSpec = { type: 'StepLR', step_size: 1000, gamma: 1 };
 
@@ -13,7 +14,7 @@ export interface TrialRecord {
   outcome: TrialOutcome;
 }
 
-/** Trains `trials` in one call on `backend`, recording each trial's rows and checkpoints (as they travel via Postgres: JSON). */
+/** Trains `trials` in one call on `backend`, recording each trial's rows and checkpoints (as they travel via the checkpoint file: the binary codec). */
 export async function runTrials(
   backend: 'blas' | 'wasm',
   task: TrainTask,
@@ -30,7 +31,7 @@ export async function runTrials(
       shouldStop: extra.shouldStop,
       onEpoch: async (i, row, ckpt) => {
         records[i]!.rows.push(row);
-        records[i]!.checkpoints.push(JSON.parse(JSON.stringify(ckpt)) as Checkpoint);
+        records[i]!.checkpoints.push(decodeCheckpoint(encodeCheckpoint(ckpt!)));
         await extra.onEpoch?.(i, row, ckpt);
       },
     },

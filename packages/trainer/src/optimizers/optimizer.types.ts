@@ -26,11 +26,14 @@ export interface StepHyperparams {
   momentum: number | null;
 }
 
-/** Optimizer state as JSON: per-slot, per-param base64 float32 (null: slot not created yet). */
+/**
+ * Optimizer state: per-slot, per-param float32 values, a copy the optimizer no longer touches
+ * (null: slot not created yet). A checkpoint stores them as binary (training/checkpoint-codec.ts).
+ */
 export interface OptimizerState {
   type: OptimizerSpec['type'];
   step: number;
-  slots: Record<string, (string | null)[]>;
+  slots: Record<string, (Float32Array | null)[]>;
 }
 
 export interface Optimizer {

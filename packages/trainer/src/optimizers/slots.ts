@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import { decodeFloat32, encodeFloat32 } from '../tensor-codec.ts';
 
 /**
  * Per-parameter state tensors (momentum buffer, Adam moments), created lazily because torch
@@ -19,14 +18,15 @@ export class Slots {
     else this.values[i] = tf.variable(value, false);
   }
 
-  encode(): (string | null)[] {
-    return this.values.map((v) => (v ? encodeFloat32(v.dataSync() as Float32Array) : null));
+  /** Each slot's values; tensors are immutable (assign swaps in a new one), so they never change after. */
+  encode(): (Float32Array | null)[] {
+    return this.values.map((v) => (v ? (v.dataSync() as Float32Array) : null));
   }
 
-  decode(encoded: readonly (string | null)[], shapes: readonly number[][]): void {
+  decode(encoded: readonly (Float32Array | null)[], shapes: readonly number[][]): void {
     this.dispose();
-    encoded.forEach((b64, i) => {
-      if (b64 !== null) this.values[i] = tf.tidy(() => tf.variable(tf.tensor(decodeFloat32(b64), shapes[i]), false));
+    encoded.forEach((values, i) => {
+      if (values !== null) this.values[i] = tf.tidy(() => tf.variable(tf.tensor(values, shapes[i]), false));
     });
   }
 

@@ -3,6 +3,9 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backends/select-backend.ts';
 import { TrainerConfigError } from '../errors.ts';
+import { encodeFloat32 } from '../tensor-codec.ts';
+import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.ts';
+import { fromLegacyJsonCheckpoint, type LegacyJsonCheckpoint } from './legacy-checkpoint.ts';
 import type { ScheduleSpec, SchedulerFactory } from './scheduler.types.ts';
 import { spiralsTask, withoutSeconds } from './test-helpers.ts';
 import { trainWith } from './train.ts';
@@ -23,8 +26,8 @@ async function run(task: TrainTask, schedule: ScheduleSpec, resume?: Checkpoint)
       checkpoint: true,
       onEpoch: (_i, row, ckpt) => {
         rows.push(row);
-        // Through JSON, as a checkpoint would travel via Postgres.
-        checkpoints.push(JSON.parse(JSON.stringify(ckpt)) as Checkpoint);
+        // Through bytes, as a checkpoint travels via its file.
+        checkpoints.push(decodeCheckpoint(encodeCheckpoint(ckpt!)));
       },
     },
     create,
@@ -68,5 +71,22 @@ describe('checkpoint and resume', () => {
     const full = await run(task, { type: 'StepLR', step_size: 1 });
     const ckpt = { ...full.checkpoints[0]!, rng: { algorithm: 'mulberry32' as const, seed: 12 } };
     await expect(run(task, { type: 'StepLR', step_size: 1 }, ckpt)).rejects.toThrow(TrainerConfigError);
+  });
+
+  it('resumes from a format 1 JSON checkpoint (as older versions stored in Postgres) exactly as from a binary one', async () => {
+    const [, task, schedule] = cases[1]!;
+    const full = await run(task, schedule);
+    const ckpt = full.checkpoints[1]!;
+    // What an older worker wrote: base64 float32 everywhere, through JSON.
+    const legacy = JSON.parse(
+      JSON.stringify({
+        ...ckpt,
+        format: 1,
+        weights: ckpt.weights.map(encodeFloat32),
+        optimizerState: { ...ckpt.optimizerState, slots: Object.fromEntries(Object.entries(ckpt.optimizerState.slots).map(([k, v]) => [k, v.map((a) => (a ? encodeFloat32(a) : null))])) },
+      }),
+    ) as LegacyJsonCheckpoint;
+    const resumed = await run(task, schedule, fromLegacyJsonCheckpoint(legacy));
+    expect(withoutSeconds(resumed.rows)).toEqual(withoutSeconds(full.rows.slice(2)));
   });
 });

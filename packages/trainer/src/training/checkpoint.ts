@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs';
 import { TrainerConfigError } from '../errors.ts';
 import type { Model } from '../models/model.types.ts';
 import type { Optimizer } from '../optimizers/optimizer.types.ts';
-import { decodeFloat32, encodeFloat32 } from '../tensor-codec.ts';
 import type { Scheduler } from './scheduler.types.ts';
 import type { Checkpoint, EpochRow } from './train.types.ts';
 
@@ -16,11 +15,12 @@ export interface TrialState {
 
 export function makeCheckpoint(state: TrialState, row: EpochRow): Checkpoint {
   return {
-    format: 1,
+    format: 2,
     epoch: row.epoch,
     row,
     backend: state.backend,
-    weights: state.model ? state.model.params.map((p) => encodeFloat32(p.dataSync() as Float32Array)) : [],
+    // Tensors are immutable (assign swaps in a new one): these arrays never change after.
+    weights: state.model ? state.model.params.map((p) => p.dataSync() as Float32Array) : [],
     optimizerState: state.optimizer?.getState() ?? { type: 'SGD', step: 0, slots: {} },
     // A copy, so a later step() cannot mutate what we handed out.
     schedulerState: structuredClone(state.scheduler.stateDict()),
@@ -35,7 +35,7 @@ export function restoreCheckpoint(state: TrialState, ckpt: Checkpoint, path: str
     throw new TrainerConfigError(`${path}/weights`, `has ${ckpt.weights.length} tensors, the model has ${params.length}`);
   }
   params.forEach((p, i) => {
-    const values = decodeFloat32(ckpt.weights[i]!);
+    const values = ckpt.weights[i]!;
     if (values.length !== p.size) {
       throw new TrainerConfigError(`${path}/weights/${i}`, `has ${values.length} values, the model needs ${p.size}`);
     }

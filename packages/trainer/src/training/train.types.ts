@@ -19,16 +19,19 @@ export interface TrainTask {
  */
 export type EpochRow = Omit<ReportedEpochRow, 'train_loss' | 'val_loss' | 'val_acc' | 'metrics'> & { train_loss: number; val_loss: number; val_acc: number };
 
-/** Everything needed to continue a trial after `epoch`, as JSON. */
+/**
+ * Everything needed to continue a trial after `epoch`, the same from every backend. It travels
+ * as bytes (encodeCheckpoint / decodeCheckpoint in checkpoint-codec.ts), never as JSON.
+ */
 export interface Checkpoint {
-  format: 1;
+  format: 2;
   /** The last completed epoch; a resumed trial starts at `epoch + 1`. */
   epoch: number;
   /** That epoch's row, so a resume with nothing left to train still has a final row. */
   row: EpochRow;
   backend: string;
-  /** base64 float32 per model variable, in model order. */
-  weights: string[];
+  /** float32 values per model variable, in model order: a copy training no longer touches. */
+  weights: Float32Array[];
   optimizerState: OptimizerState;
   schedulerState: SchedulerState;
   /** Data order is drawn from (seed, epoch), so the seed is the whole RNG state. */
