@@ -6,11 +6,11 @@
 // Not a timed test: a figure of speed and quality, run by hand. Trials are trained in this
 // process by @lrsweep/trainer (LRSWEEP_BACKEND or the fastest backend), with the same pure
 // decisions the service makes: rungEpochs/maxPromoted (contracts), promoteRung (stats),
-// rescaleSchedule (schedules).
+// rescaleSchedule with the task's steps per epoch (schedules, contracts).
 // Options: --epochs 9 --min-epochs 1 --eta 3 --seeds 3 --out FILE (JSON of every figure).
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { maxPromoted, rungEpochs } from '@lrsweep/contracts';
+import { maxPromoted, rungEpochs, stepsPerEpoch } from '@lrsweep/contracts';
 import { rescaleSchedule, scheduleKey, describeSchedule, type ScheduleSpec } from '@lrsweep/schedules';
 import { promoteRung, rankSchedules, type ScheduleResults } from '@lrsweep/stats';
 import { selectBackend, train, type TrainTask } from '@lrsweep/trainer';
@@ -27,9 +27,9 @@ const { values } = parseArgs({
 const E = Number(values.epochs);
 const es = { min_epochs: Number(values['min-epochs']), eta: Number(values.eta) };
 const SEEDS = Array.from({ length: Number(values.seeds) }, (_, i) => i);
-const STEPS = 125; // 8,000 training digits / batch 64
-
 const task: TrainTask = { dataset: 'mnist', model: { type: 'mlp', hidden: [128] }, epochs: E, batchSize: 64, optimizer: { type: 'SGD', lr: 0.1, momentum: 0.9 } } as TrainTask;
+// 8,000 training digits / batch 64 = 125; the worker compresses with the same figure (trial-training.ts).
+const STEPS = stepsPerEpoch(task);
 // examples/bench-mnist.json's 12 schedules, their lengths written for E epochs.
 const SCHEDULES: ScheduleSpec[] = [
   ...[3, 5].flatMap((step_size) => [0.1, 0.5].map((gamma) => ({ type: 'StepLR', step_size, gamma }))),
@@ -119,7 +119,8 @@ async function halving(rescale: boolean, gridMeans: Map<string, number>) {
   const rungs: Array<{ epochs: number; configurations: number; rho: number | null }> = [];
   let winner = '';
   for (const [i, b] of ladder.entries()) {
-    const runs = await trainAll(keys, b, (s) => (rescale ? rescaleSchedule(s, b, E) : s));
+    // As the worker trains a rung (apps/worker/src/trial-training.ts): onto the rung's steps.
+    const runs = await trainAll(keys, b, (s) => (rescale ? rescaleSchedule(s, b, E, { stepsPerEpoch: STEPS }) : s));
     epochs += runs.length * b;
     const res = results(runs);
     const present = res.filter((r) => Number.isFinite(meanOf(r)) && Number.isFinite(gridMeans.get(r.key)!));
