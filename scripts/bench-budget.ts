@@ -7,8 +7,9 @@
 // process by @lrsweep/trainer (LRSWEEP_BACKEND or the fastest backend), with the same pure
 // decisions the service makes: rungEpochs/maxPromoted (contracts), promoteRung (stats),
 // rescaleSchedule with the task's steps per epoch (schedules, contracts).
-// Options: --epochs 9 --min-epochs 1 --eta 3 --seeds 3 --objective val_loss|val_acc --out FILE (JSON of every
-// figure, with each configuration's mean at every rung, signed so that lower is better).
+// Options: --epochs 9 --min-epochs 1 --eta 3 --seeds 3 --objective val_loss|val_acc, --ladder
+// (also train every configuration at every rung length both ways: rhos over one set), --out FILE
+// (JSON of every figure, with each configuration's mean at every rung, signed so lower is better).
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { maxPromoted, rungEpochs, stepsPerEpoch } from '@lrsweep/contracts';
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     eta: { type: 'string', default: '3' },
     seeds: { type: 'string', default: '3' },
     objective: { type: 'string', default: 'val_loss' },
+    ladder: { type: 'boolean', default: false },
     out: { type: 'string' },
   },
 });
@@ -118,6 +120,15 @@ function spearman(a: number[], b: number[]): number {
 const meanOf = (r: ScheduleResults<string>) =>
   r.diverged > 0 || r.completed.length === 0 ? Infinity : ((MODE === 'max' ? -1 : 1) * r.completed.reduce((s, [, v]) => s + v, 0)) / r.completed.length;
 
+/** Spearman's rho of a rung's ranking against the grid's, over the configurations both ranked (null below 3). */
+function rhoAgainstGrid(res: ScheduleResults<string>[], gridMeans: Map<string, number>): number | null {
+  const present = res.filter((r) => Number.isFinite(meanOf(r)) && Number.isFinite(gridMeans.get(r.key)!));
+  return present.length >= 3 ? spearman(present.map(meanOf), present.map((r) => gridMeans.get(r.key)!)) : null;
+}
+
+/** How a rung of b epochs trains a schedule: compressed as the worker does (apps/worker/src/trial-training.ts), onto the rung's steps, or cut short. */
+const rungSchedule = (rescale: boolean, b: number) => (s: ScheduleSpec) => (rescale ? rescaleSchedule(s, b, E, { stepsPerEpoch: STEPS }) : s);
+
 async function halving(rescale: boolean, gridMeans: Map<string, number>) {
   const ladder = rungEpochs(es, E);
   const started = Date.now();
@@ -126,15 +137,13 @@ async function halving(rescale: boolean, gridMeans: Map<string, number>) {
   const rungs: Array<{ epochs: number; configurations: number; rho: number | null; means: Record<string, number> }> = [];
   let winner = '';
   for (const [i, b] of ladder.entries()) {
-    // As the worker trains a rung (apps/worker/src/trial-training.ts): onto the rung's steps.
-    const runs = await trainAll(keys, b, (s) => (rescale ? rescaleSchedule(s, b, E, { stepsPerEpoch: STEPS }) : s));
+    const runs = await trainAll(keys, b, rungSchedule(rescale, b));
     epochs += runs.length * b;
     const res = results(runs);
-    const present = res.filter((r) => Number.isFinite(meanOf(r)) && Number.isFinite(gridMeans.get(r.key)!));
     rungs.push({
       epochs: b,
       configurations: keys.length,
-      rho: present.length >= 3 ? spearman(present.map(meanOf), present.map((r) => gridMeans.get(r.key)!)) : null,
+      rho: rhoAgainstGrid(res, gridMeans),
       means: Object.fromEntries(res.map((r) => [describeSchedule(byKey.get(r.key)!), meanOf(r)])),
     });
     if (i === ladder.length - 1) {
@@ -181,6 +190,19 @@ async function main(): Promise<void> {
         `${h.winner === board[0]!.key ? "the grid's best" : tied(h.winner) ? "tied with the grid's best" : "NOT tied with the grid's best"}\n`,
     );
     figures[name] = { ...h, winner: describeSchedule(byKey.get(h.winner)!), winnerTiedWithGridBest: h.winner === board[0]!.key || tied(h.winner) };
+  }
+  if (values.ladder) {
+    // The halving runs' later rungs rank different sets of configurations (each way promoted its
+    // own), so their rhos are not comparable: here every configuration trains at every rung
+    // length both ways, and each ranking of all of them is compared with the grid's.
+    const ladder: Array<{ epochs: number; rescale: number | null; truncate: number | null }> = [];
+    for (const b of rungEpochs(es, E).slice(0, -1)) {
+      const rho = async (rescale: boolean) => rhoAgainstGrid(results(await trainAll(KEYS, b, rungSchedule(rescale, b))), gridMeans);
+      ladder.push({ epochs: b, rescale: await rho(true), truncate: await rho(false) });
+    }
+    const fmt = (r: number | null) => (r === null ? 'n/a' : r.toFixed(2));
+    process.stdout.write(`every configuration at every rung length, rho against the grid: ${ladder.map((l) => `${l.epochs} ep: rescale ${fmt(l.rescale)}, truncate ${fmt(l.truncate)}`).join('; ')}\n`);
+    figures.ladder = ladder;
   }
   if (values.out) writeFileSync(values.out, JSON.stringify(figures, null, 2) + '\n');
 }
