@@ -7,7 +7,7 @@
 // process by @lrsweep/trainer (LRSWEEP_BACKEND or the fastest backend), with the same pure
 // decisions the service makes: rungEpochs/maxPromoted (contracts), promoteRung (stats),
 // rescaleSchedule with the task's steps per epoch (schedules, contracts).
-// Options: --epochs 9 --min-epochs 1 --eta 3 --seeds 3 --objective val_loss|val_acc, --ladder
+// Options: --epochs 9 --min-epochs 1 --eta 3 --seeds 3 --objective val_loss|val_acc --onto steps|epochs --ladder
 // (also train every configuration at every rung length both ways: rhos over one set), --out FILE
 // (JSON of every figure, with each configuration's mean at every rung, signed so lower is better).
 import { writeFileSync } from 'node:fs';
@@ -25,6 +25,7 @@ const { values } = parseArgs({
     seeds: { type: 'string', default: '3' },
     objective: { type: 'string', default: 'val_loss' },
     ladder: { type: 'boolean', default: false },
+    onto: { type: 'string', default: 'steps' },
     out: { type: 'string' },
   },
 });
@@ -126,8 +127,14 @@ function rhoAgainstGrid(res: ScheduleResults<string>[], gridMeans: Map<string, n
   return present.length >= 3 ? spearman(present.map(meanOf), present.map((r) => gridMeans.get(r.key)!)) : null;
 }
 
-/** How a rung of b epochs trains a schedule: compressed as the worker does (apps/worker/src/trial-training.ts), onto the rung's steps, or cut short. */
-const rungSchedule = (rescale: boolean, b: number) => (s: ScheduleSpec) => (rescale ? rescaleSchedule(s, b, E, { stepsPerEpoch: STEPS }) : s);
+/**
+ * How a rung of b epochs trains a schedule: compressed as the worker does
+ * (apps/worker/src/trial-training.ts), onto the rung's steps, or cut short. `--onto epochs`
+ * compresses onto epochs instead (what a script's task without stepsPerEpoch gets), to measure
+ * what moving onto steps buys.
+ */
+const ONTO_STEPS = values.onto !== 'epochs';
+const rungSchedule = (rescale: boolean, b: number) => (s: ScheduleSpec) => (rescale ? rescaleSchedule(s, b, E, ONTO_STEPS ? { stepsPerEpoch: STEPS } : {}) : s);
 
 async function halving(rescale: boolean, gridMeans: Map<string, number>) {
   const ladder = rungEpochs(es, E);
@@ -158,7 +165,7 @@ async function halving(rescale: boolean, gridMeans: Map<string, number>) {
 
 async function main(): Promise<void> {
   const backend = await selectBackend(process.env.LRSWEEP_BACKEND);
-  process.stdout.write(`bench:budget: MNIST MLP [128], ${KEYS.length} schedules x ${SEEDS.length} seeds, ${E} epochs, rungs ${rungEpochs(es, E).join(', ')} (eta ${es.eta}), ranked by ${OBJECTIVE}; backend ${backend.name}\n`);
+  process.stdout.write(`bench:budget: MNIST MLP [128], ${KEYS.length} schedules x ${SEEDS.length} seeds, ${E} epochs, rungs ${rungEpochs(es, E).join(', ')} (eta ${es.eta}), ranked by ${OBJECTIVE}, rescaled onto ${ONTO_STEPS ? 'steps' : 'epochs'}; backend ${backend.name}\n`);
 
   const t0 = Date.now();
   const gridRuns = await trainAll(KEYS, E, (s) => s);
@@ -173,6 +180,7 @@ async function main(): Promise<void> {
     epochs: E,
     seeds: SEEDS.length,
     objective: OBJECTIVE,
+    onto: ONTO_STEPS ? 'steps' : 'epochs',
     eta: es.eta,
     min_epochs: es.min_epochs,
     backend: backend.name,
