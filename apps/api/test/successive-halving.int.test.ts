@@ -7,8 +7,9 @@ import { startStack, waitFor, type Stack } from './stack.ts';
 // and stops the rest; the leaderboard ranks by the rung reached. Against real Postgres and Redis.
 
 const task = { dataset: 'spirals', model: { type: 'mlp', hidden: [8] }, epochs: 6, batchSize: 32, optimizer: { type: 'SGD', lr: 0.1 } };
-// The noop trainer's loss is lowest for an lr of 0.05. StepLR(step_size=3) compressed to the
-// 2-epoch rung steps every epoch: lr 0.1 then 0.05, as good as LambdaLR 0.5 at the rung's end.
+// The noop trainer's loss is lowest for an lr of 0.05. StepLR(step_size=3) compressed onto the
+// 2-epoch rung's steps (23 an epoch: 720 spirals in batches of 32) decays after 23 steps: lr 0.1
+// then 0.05, as good as LambdaLR 0.5 at the rung's end.
 const stepLR = { type: 'StepLR', step_size: 3, gamma: 0.5 };
 const schedules = [stepLR, ...['1', '0.5', '0.2', '2', '0.05'].map((f) => ({ type: 'LambdaLR', lr_lambda: f }))];
 const halving = (rescale: boolean) => ({ type: 'successive_halving', min_epochs: 2, eta: 3, rescale });
@@ -62,7 +63,7 @@ describe('successive halving', () => {
     expect(stopped).toHaveLength(8);
     for (const t of stopped) expect(t.stopReason).toMatch(/^rung 0 \(2 epochs\): ranked [3-6] of 6: not in the best 2/);
 
-    // The compressed StepLR steps every epoch of its 2-epoch rung; the full run every 3.
+    // The compressed StepLR decays once an epoch of its 2-epoch rung; the full run every 3.
     const step0 = rung0.find((t) => t.schedule.type === 'StepLR')!;
     expect(await lrsOf(step0.id)).toEqual([0.1, 0.05]);
     expect(await lrsOf(rung1.find((t) => t.schedule.type === 'StepLR')!.id)).toEqual([0.1, 0.1, 0.1, 0.05, 0.05, 0.05]);

@@ -1,4 +1,4 @@
-import { trialTask, type CreateSweepBody, type Task } from '@lrsweep/contracts';
+import { stepsPerEpoch, trialTask, type CreateSweepBody, type Task } from '@lrsweep/contracts';
 import type { ClaimedTrial } from '@lrsweep/db';
 import { rescaleSchedule, type ScheduleSpec } from '@lrsweep/trainer';
 
@@ -6,7 +6,9 @@ import { rescaleSchedule, type ScheduleSpec } from '@lrsweep/trainer';
  * What a claimed trial trains: its sweep's task with the trial's own lr (when the sweep
  * searches optimizer.lr, the trial's stored schedule carries it: trialTask) and its schedule;
  * for a rung of successive halving, the rung's length in epochs and the schedule compressed to
- * it (`rescale`, the default) or left as written and cut short (`"rescale": false`). Both
+ * it (`rescale`, the default: a per-epoch schedule onto the rung's optimizer steps where the
+ * task's steps per epoch are known, as rescaleSchedule says) or left as written and cut short
+ * (`"rescale": false`). The API's submit check (plan-halving.ts) compresses alike. Both
  * runners and the lifecycle read a trial's task and schedule from here, so they cannot disagree.
  */
 export function trialTraining(claimed: Pick<ClaimedTrial, 'schedule' | 'budgetEpochs' | 'sweep'>): { task: Task; schedule: ScheduleSpec } {
@@ -18,6 +20,6 @@ export function trialTraining(claimed: Pick<ClaimedTrial, 'schedule' | 'budgetEp
   const rescale = spec.early_stopping?.rescale ?? true;
   return {
     task: { ...own.task, epochs: budget },
-    schedule: rescale ? rescaleSchedule(schedule, budget, spec.task.epochs) : schedule,
+    schedule: rescale ? rescaleSchedule(schedule, budget, spec.task.epochs, { stepsPerEpoch: stepsPerEpoch(own.task) }) : schedule,
   };
 }

@@ -1,6 +1,6 @@
 import { DATASET_IMAGES, DATASET_SIZES } from './datasets.ts';
 import type { Issue } from './error.schema.ts';
-import type { BuiltinTask, Task } from './task.schema.ts';
+import type { BuiltinTask, SweepTask, Task } from './task.schema.ts';
 
 // What a built-in task must satisfy beyond its JSON schema, because the answer depends on
 // another field (the dataset). The API refuses these at submit time and the trainer checks
@@ -26,10 +26,11 @@ export function taskRuleIssues(task: BuiltinTask): Issue[] {
 /**
  * Optimizer steps per epoch: one per minibatch of the training split (the last may be short,
  * like torch's DataLoader). A script's loader length is known only when the sweep states it.
+ * A sweep's task (its lr perhaps searched) has the same steps as each of its trials'.
  */
 export function stepsPerEpoch(task: Pick<BuiltinTask, 'dataset' | 'batchSize'>): number;
-export function stepsPerEpoch(task: Task): number | undefined;
-export function stepsPerEpoch(task: Task | Pick<BuiltinTask, 'dataset' | 'batchSize'>): number | undefined {
+export function stepsPerEpoch(task: Task | SweepTask): number | undefined;
+export function stepsPerEpoch(task: Task | SweepTask | Pick<BuiltinTask, 'dataset' | 'batchSize'>): number | undefined {
   if ('trainer' in task) return task.stepsPerEpoch;
   return Math.ceil(DATASET_SIZES[task.dataset].train / task.batchSize);
 }

@@ -11,4 +11,4 @@ export { SCHEDULER_TYPES } from './parsing/scheduler-definitions.ts';
 export { OPTIMIZER_TYPES } from './core/optimizer-state.ts';
 export { canonicalSchedule, scheduleKey } from './canonical/canonical-schedule.ts';
 export { describeSchedule } from './canonical/describe-schedule.ts';
-export { rescaleSchedule } from './rescale/rescale-schedule.ts';
+export { rescaleSchedule, type RescaleOptions } from './rescale/rescale-schedule.ts';

@@ -1,4 +1,4 @@
-import { earlyStoppingIssues, rungEpochs, worstCaseTrials, type CreateSweepBody, type Issue } from '@lrsweep/contracts';
+import { earlyStoppingIssues, rungEpochs, stepsPerEpoch, worstCaseTrials, type CreateSweepBody, type Issue } from '@lrsweep/contracts';
 import { rescaleSchedule, ScheduleError, type ScheduleSpec } from '@lrsweep/schedules';
 import type { SweepPlan } from './plan-sweep.ts';
 
@@ -29,7 +29,8 @@ export function planFirstRung(body: CreateSweepBody, plan: SweepPlan, maxTrials:
       seen.add(t.scheduleKey);
       for (const b of rungs.slice(0, -1)) {
         try {
-          rescaleSchedule(t.schedule as ScheduleSpec, b, epochs);
+          // As the worker will train it (trial-training.ts): onto steps where they are known.
+          rescaleSchedule(t.schedule as ScheduleSpec, b, epochs, { stepsPerEpoch: stepsPerEpoch(body.task) });
         } catch (err) {
           if (!(err instanceof ScheduleError)) throw err;
           issues.push({ path: t.path + err.path, message: `cannot be rescaled to the ${b}-epoch rung: ${err.reason}; use "rescale": false to truncate instead (${t.source})` });

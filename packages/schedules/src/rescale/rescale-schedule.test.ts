@@ -1,7 +1,10 @@
 // A schedule compressed from E to b epochs must give, at each fraction of training, the rate
 // the full run gives there: exactly where PyTorch's integers divide (E=12 -> b=4), and within
-// one compressed epoch's worth of the full trajectory where they round (E=10 -> b=3).
+// one compressed epoch's worth of the full trajectory where they round (E=10 -> b=3). With the
+// run's steps per epoch, a per-epoch schedule moves onto the rung's steps and agrees tighter:
+// at every epoch boundary of the full run, within two of the rung's steps.
 import { describe, expect, it } from 'vitest';
+import { canonicalSchedule } from '../canonical/canonical-schedule.ts';
 import { ScheduleError } from '../errors.ts';
 import { trajectory } from '../trajectory.ts';
 import type { OptimizerSpec, ScheduleSpec } from '../types.ts';
@@ -11,9 +14,9 @@ const SGD: OptimizerSpec = { type: 'SGD', lr: 0.1, momentum: 0.9 };
 /** Steps per epoch for the schedules stepped per optimizer step. */
 const SPE = 5;
 
-function lrs(spec: ScheduleSpec, epochs: number, metrics?: (i: number) => number): number[] {
-  const perStep = spec.type === 'OneCycleLR' || spec.type === 'CyclicLR';
-  const steps = epochs * (perStep ? SPE : 1);
+function lrs(spec: ScheduleSpec, epochs: number, metrics?: (i: number) => number, stepsPerEpoch = SPE): number[] {
+  const perStep = canonicalSchedule(spec).interval === 'step';
+  const steps = epochs * (perStep ? stepsPerEpoch : 1);
   const c = { optimizer: SGD, scheduler: spec, steps, ...(metrics ? { metrics: Array.from({ length: steps }, (_, i) => metrics(i)) } : {}) };
   return trajectory(c).lr.map((row) => row[0]!);
 }
@@ -75,6 +78,68 @@ describe('rescaleSchedule, E=10 -> b=3: within one compressed epoch of the full 
       expect(lr, `compressed row ${k} against full rows near ${at.toFixed(2)}`).toBeGreaterThanOrEqual(Math.min(...window) - 1e-12);
       expect(lr).toBeLessThanOrEqual(Math.max(...window) + 1e-12);
     });
+  });
+});
+
+describe('rescaleSchedule with stepsPerEpoch: per-epoch schedules move onto the rung\'s steps', () => {
+  /** The full run (stepped as written) and the rung's run (b epochs of `spe` steps), and how many rung steps one full epoch is. */
+  function onSteps(spec: ScheduleSpec, full: number, budget: number, spe: number) {
+    const rescaled = rescaleSchedule(spec, budget, full, { stepsPerEpoch: spe });
+    return { rescaled, whole: lrs(spec, full), short: lrs(rescaled, budget, undefined, spe), k: (budget * spe) / full };
+  }
+  // Every scheduler stepped per epoch in the full run (EXACT less the per-step CyclicLRs and the
+  // MultiplicativeLR factor in epoch, which stays per epoch), and CyclicLR written per epoch.
+  const PER_EPOCH: Array<[string, ScheduleSpec]> = [
+    ...EXACT.filter(([name]) => !name.startsWith('CyclicLR') && name !== 'MultiplicativeLR in epoch'),
+    ['CyclicLR per epoch', { type: 'CyclicLR', base_lr: 0.01, max_lr: 0.1, step_size_up: 3, interval: 'epoch' }],
+  ];
+  const STAIRS = new Set(['StepLR', 'MultiStepLR', 'ConstantLR']);
+
+  it.each(PER_EPOCH)('%s, E=12 -> b=4 at 6 steps an epoch: the full run\'s rate at every one of its epochs, and its stairs at every step', (name, spec) => {
+    const { rescaled, whole, short, k } = onSteps(spec, 12, 4, 6);
+    expect(rescaled.interval).toBe('step');
+    expect(short.length).toBe(4 * 6 + 1);
+    // Full epoch j begins at rung step j * k (k = 2).
+    whole.forEach((lr, j) => expect(short[j * k], `rung step ${j * k} vs full epoch ${j}`).toBeCloseTo(lr, 10));
+    // A stepped schedule holds the full run's rate through each of its epochs.
+    if (STAIRS.has(name)) short.forEach((lr, step) => expect(lr, `rung step ${step}`).toBe(whole[Math.floor(step / k)]));
+  });
+
+  it.each(PER_EPOCH.filter(([name]) => name !== 'MultiplicativeLR constant'))('%s, E=10 -> b=3 at 25 steps an epoch: within two rung steps of every full epoch', (_name, spec) => {
+    // k = 7.5 rung steps a full epoch: the counts round (by half a step each), and every epoch
+    // the full run trains at is found among the rung's rates within two steps of where it
+    // falls (the tolerance without steps per epoch is one compressed epoch and more).
+    const { whole, short, k } = onSteps(spec, 10, 3, 25);
+    // The last row is the rate after the last step, which no batch trains at.
+    whole.slice(0, -1).forEach((lr, j) => {
+      const window = short.slice(Math.max(0, Math.floor(j * k) - 2), Math.ceil(j * k) + 3);
+      expect(lr, `full epoch ${j} against rung steps near ${j * k}`).toBeGreaterThanOrEqual(Math.min(...window) - 1e-12);
+      expect(lr).toBeLessThanOrEqual(Math.max(...window) + 1e-12);
+    });
+  });
+
+  it('writes the counts in steps: StepLR(step_size=3) of 10 epochs in a 1-epoch rung of 125 steps', () => {
+    expect(rescaleSchedule({ type: 'StepLR', step_size: 3 }, 1, 10, { stepsPerEpoch: 125 })).toEqual({ type: 'StepLR', step_size: 38, gamma: 0.1, interval: 'step' });
+    const exp = rescaleSchedule({ type: 'ExponentialLR', gamma: 0.8 }, 1, 10, { stepsPerEpoch: 125 });
+    expect(exp.gamma as number).toBeCloseTo(0.8 ** (10 / 125), 14);
+    expect(rescaleSchedule({ type: 'LambdaLR', lr_lambda: '0.5 ** epoch' }, 4, 12, { stepsPerEpoch: 6 }).lr_lambda).toBe('0.5 ** (epoch * 12 / 24)');
+  });
+
+  it('leaves schedules already stepped per step on their scale, b/E', () => {
+    const spec: ScheduleSpec = { type: 'CyclicLR', base_lr: 0.01, max_lr: 0.1, step_size_up: 60 };
+    expect(rescaleSchedule(spec, 4, 12, { stepsPerEpoch: 6 })).toEqual(rescaleSchedule(spec, 4, 12));
+  });
+
+  it('keeps ReduceLROnPlateau, OneCycleLR and a MultiplicativeLR factor in epoch per epoch', () => {
+    expect(rescaleSchedule({ type: 'ReduceLROnPlateau', patience: 3 }, 4, 12, { stepsPerEpoch: 6 })).toMatchObject({ patience: 1, interval: 'epoch' });
+    expect(rescaleSchedule({ type: 'OneCycleLR', max_lr: 0.4, total_steps: 12, interval: 'epoch' }, 4, 12, { stepsPerEpoch: 6 })).toMatchObject({ total_steps: 4, interval: 'epoch' });
+    expect(rescaleSchedule({ type: 'MultiplicativeLR', lr_lambda: '1 - 0.01 * epoch' }, 4, 12, { stepsPerEpoch: 6 })).toMatchObject({ interval: 'epoch' });
+  });
+
+  it('is the identity at the full length, and refuses a bad stepsPerEpoch', () => {
+    const spec: ScheduleSpec = { type: 'StepLR', step_size: 3 };
+    expect(rescaleSchedule(spec, 12, 12, { stepsPerEpoch: 6 })).toBe(spec);
+    expect(() => rescaleSchedule(spec, 4, 12, { stepsPerEpoch: 0 })).toThrow(/stepsPerEpoch/);
   });
 });
 

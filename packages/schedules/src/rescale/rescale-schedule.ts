@@ -13,10 +13,12 @@ import type { ScheduleSpec } from '../types.ts';
 type Spec = Record<string, unknown>;
 
 interface Scale {
-  /** b / E */
+  /** What one counted unit of the full run becomes: b / E, or b * stepsPerEpoch / E when an epoch-interval schedule moves onto steps. */
   ratio: number;
-  /** E / b */
+  /** 1 / ratio */
   inverse: number;
+  /** 1 / ratio as an expression (`12 / 4`, `10 / 375`), for what Python expressions see. */
+  inverseText: string;
   budget: number;
   full: number;
 }
@@ -44,8 +46,8 @@ function substitute(expr: string, variable: string, replacement: string): string
   return out;
 }
 
-/** The expression seeing `variable * E / b`: at compressed epoch k it gives the full run's value at k * E / b. */
-const stretch = (expr: string, variable: string, s: Scale): string => substitute(expr, variable, `${variable} * ${s.full} / ${s.budget}`);
+/** The expression seeing `variable * E / b`: at compressed epoch k it gives the full run's value at k * E / b (per step: k * E / (b * stepsPerEpoch)). */
+const stretch = (expr: string, variable: string, s: Scale): string => substitute(expr, variable, `${variable} * ${s.inverseText}`);
 
 /**
  * MultiplicativeLR multiplies the rate by lr_lambda(epoch) at every step, so the full run's rate
@@ -54,7 +56,7 @@ const stretch = (expr: string, variable: string, s: Scale): string => substitute
  * a factor that depends on epoch can only be regrouped when E/b is a whole number.
  */
 function multiplicativeLambda(expr: string, path: string, s: Scale): string {
-  if (uses(expr, 'epoch').length === 0) return `(${expr}) ** (${s.full} / ${s.budget})`;
+  if (uses(expr, 'epoch').length === 0) return `(${expr}) ** (${s.inverseText})`;
   if (!Number.isInteger(s.inverse)) {
     throw new ScheduleError(path, `MultiplicativeLR with an lr_lambda in epoch cannot be rescaled from ${s.full} to ${s.budget} epochs: its factors regroup only when ${s.budget} divides ${s.full}`);
   }
@@ -150,24 +152,62 @@ function children(spec: Spec, path: string, s: Scale): unknown[] {
 }
 
 /**
+ * Schedules that stay on epochs: ReduceLROnPlateau steps on a validation metric (one per
+ * epoch); a MultiplicativeLR factor in `epoch` regroups only into whole epochs; OneCycleLR ends
+ * its phases one scheduler step before pct_start * total_steps, a whole epoch of the full run
+ * that would become one step of the rung, so its warm-up would end late.
+ */
+function needsEpochs(spec: Spec): boolean {
+  if (spec.type === 'ReduceLROnPlateau' || spec.type === 'OneCycleLR') return true;
+  if (spec.type === 'MultiplicativeLR') {
+    const lambdas = Array.isArray(spec.lr_lambda) ? spec.lr_lambda : [spec.lr_lambda];
+    if (lambdas.some((e) => typeof e === 'string' && uses(e, 'epoch').length > 0)) return true;
+  }
+  return Array.isArray(spec.schedulers) && spec.schedulers.some((child) => needsEpochs(child as Spec));
+}
+
+export interface RescaleOptions {
+  /**
+   * Optimizer steps per epoch of the run (`stepsPerEpoch` of @lrsweep/contracts). When known,
+   * a schedule stepped per epoch is compressed onto the rung's optimizer steps instead of its
+   * epochs (`interval: 'step'`, its epoch counts x stepsPerEpoch x b/E), so that a rung of one
+   * or two epochs still passes through every rate of the full run, within one step, instead
+   * of one or two of them. ReduceLROnPlateau, OneCycleLR and a MultiplicativeLR factor in
+   * `epoch` stay per epoch (needsEpochs says why). @defaultValue undefined: compressed onto epochs
+   */
+  stepsPerEpoch?: number | undefined;
+}
+
+/**
  * `spec`, written for a run of `fullEpochs`, compressed to a run of `budgetEpochs`: every
  * parameter counted in epochs or steps scaled by b/E (rounded where PyTorch wants an integer,
  * kept >= 1), ExponentialLR's gamma raised to E/b, LambdaLR's expression fed `epoch * E / b`,
  * composites' children rescaled alike. PyTorch's defaults are filled in first, so a default
- * (ConstantLR's total_iters=5) is compressed too. Rescaling to `fullEpochs` is the identity.
+ * (ConstantLR's total_iters=5) is compressed too. With `stepsPerEpoch`, a schedule stepped per
+ * epoch moves onto optimizer steps (see RescaleOptions). Rescaling to `fullEpochs` is the
+ * identity.
  *
  * Throws ScheduleError (with the path of the field and why) for a schedule that cannot be
  * compressed faithfully, or whose compressed form PyTorch would refuse.
  */
-export function rescaleSchedule(spec: ScheduleSpec, budgetEpochs: number, fullEpochs: number): ScheduleSpec {
+export function rescaleSchedule(spec: ScheduleSpec, budgetEpochs: number, fullEpochs: number, options: RescaleOptions = {}): ScheduleSpec {
   if (!Number.isInteger(budgetEpochs) || !Number.isInteger(fullEpochs) || budgetEpochs < 1 || budgetEpochs > fullEpochs) {
     throw new RangeError(`rescaleSchedule: budget must be an integer in 1..${fullEpochs}, got ${budgetEpochs}`);
+  }
+  const { stepsPerEpoch } = options;
+  if (stepsPerEpoch !== undefined && !(Number.isInteger(stepsPerEpoch) && stepsPerEpoch >= 1)) {
+    throw new RangeError(`rescaleSchedule: stepsPerEpoch must be a positive integer, got ${stepsPerEpoch}`);
   }
   if (budgetEpochs === fullEpochs) return spec;
   const invalid = validateSchedule(spec)[0];
   if (invalid) throw new ScheduleError(invalid.path, invalid.message);
-  const s: Scale = { ratio: budgetEpochs / fullEpochs, inverse: fullEpochs / budgetEpochs, budget: budgetEpochs, full: fullEpochs };
-  const rescaled = rescaleNode(canonicalSchedule(spec) as Spec, '', s) as ScheduleSpec;
+  const canonical = canonicalSchedule(spec) as Spec;
+  const ontoSteps = stepsPerEpoch !== undefined && canonical.interval === 'epoch' && !needsEpochs(canonical);
+  // Units of the compressed run that one unit of the full run's count becomes.
+  const units = ontoSteps ? budgetEpochs * stepsPerEpoch : budgetEpochs;
+  const s: Scale = { ratio: units / fullEpochs, inverse: fullEpochs / units, inverseText: `${fullEpochs} / ${units}`, budget: budgetEpochs, full: fullEpochs };
+  const rescaled = rescaleNode(canonical, '', s) as ScheduleSpec;
+  if (ontoSteps) rescaled.interval = 'step';
   const refused = validateSchedule(rescaled)[0];
   if (refused) throw new ScheduleError(refused.path, `rescaled from ${fullEpochs} to ${budgetEpochs} epochs: ${refused.message}`);
   return rescaled;
