@@ -6,6 +6,7 @@ import {
   isTrialCancelled,
   listEpochs,
   recordEpochs,
+  recordPack,
   recordTrialTrainer,
   releaseTrial,
   saveCheckpoint,
@@ -46,6 +47,8 @@ export interface TrialStore {
   saveCheckpoint(trialId: string, checkpoint: Prisma.InputJsonValue): Promise<void>;
   listEpochs(trialId: string): Promise<EpochView[]>;
   recordTrainer(trialId: string, trainer: string): Promise<void>;
+  /** Marks the trials of one runner call as one pack (`packId`, and its size). */
+  recordPack(trialIds: string[], packId: string): Promise<void>;
   saveOutputTail(trialId: string, tail: string): Promise<void>;
   flagLrMismatch(trialId: string, note: string): Promise<void>;
 }
@@ -95,6 +98,7 @@ export function createTrialStore(db: PrismaClient, worker: string): TrialStore {
     saveCheckpoint: (trialId, checkpoint) => saveCheckpoint(db, trialId, checkpoint),
     listEpochs: (trialId) => listEpochs(db, trialId),
     recordTrainer: (trialId, trainer) => recordTrialTrainer(db, trialId, trainer),
+    recordPack: (trialIds, packId) => recordPack(db, trialIds, packId),
     saveOutputTail: (trialId, tail) => saveOutputTail(db, trialId, tail),
     flagLrMismatch: (trialId, note) => flagLrMismatch(db, trialId, note),
   };
