@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '@lrsweep/trainer';
-import { startStack, waitFor, type Stack } from './stack.ts';
-import { systemPart } from './system-parts.ts';
+import { startStack, waitFor, type Stack } from '../../api/test/stack.ts';
+import { systemPart } from '../../api/test/system-parts.ts';
 
 // Packing through the whole stack: a real worker process on the blas backend gathers a sweep's
 // queued trials into packs of LRSWEEP_PACK, and each trial's view says which pack it ran in.
