@@ -127,7 +127,10 @@ if (!skip.has('service')) {
   if (plainSeconds) table.push(['plain PyTorch loop', 'torch', String(rows[0]?.trials ?? '-'), plainSeconds.toFixed(1), '1.00', '-', '-', '-', '-', '-', '-']);
   const widths = cols.map((c, i) => Math.max(c.length, ...table.map((t) => t[i]!.length)));
   for (const line of [cols, ...table]) process.stdout.write(line.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ') + '\n');
-  for (const r of rows) process.stdout.write(`best schedule (${r.label}): ${r.bestSchedule}\n`);
+  for (const r of rows) {
+    const c = r.cpu;
+    process.stdout.write(`${r.label}: CPU s postgres ${c.postgres.toFixed(2)}, redis ${c.redis.toFixed(2)}, api ${c.api.toFixed(2)}, workers ${c.workers.toFixed(2)}, training ${c.training.toFixed(1)}; best schedule ${r.bestSchedule}\n`);
+  }
   process.stdout.write(
     'Targets (issue 15): packed <= 0.50 x PyTorch; Postgres, Redis and the API under 5% of the wall time ("outside training": their CPU seconds over the sweep / its wall seconds).\n' +
       '"worker CPU s": the workers\' own processes (claims, epoch writes, events), beside the training processes.\n',
