@@ -22,8 +22,8 @@ export interface PackChildren extends TrialRunner {
  * The built-in runner across process boundaries: up to `slots` training processes
  * (pack.child.ts), each training one pack at a time, forked as needed and reused. The
  * lifecycle stays in the worker's process (claims, epoch writes, cancel checks, hooks); a pack's
- * epochs arrive as messages and are recorded there, each acknowledged before the child goes on,
- * and a trial's `stop` crosses as a message. A child that dies mid-pack fails that pack's call
+ * epochs arrive as messages and are recorded there, in order, while the child trains the next
+ * epoch (one epoch of each trial in flight), and a trial's `stop` crosses as a message. A child that dies mid-pack fails that pack's call
  * (the lifecycle retries it trial by trial, pack-alone.runner.ts); the next pack forks a new one.
  * Resolves once the first child has loaded its backend, whose name the runner reports.
  */
@@ -75,19 +75,33 @@ export async function startPackChildren({ slots, logger }: { slots: number; logg
       const send = (m: ToChild) => proc.connected && proc.send(m);
       const cleanups: Array<() => void> = [];
       try {
+        // Each trial's epoch writes, chained in order; the last one of each trial may still be in flight.
+        const writes: Array<Promise<void>> = trials.map(() => Promise.resolve());
+        // Settles once every write has: resolves, or rejects with the first that failed.
+        const written = () => Promise.allSettled(writes).then(() => Promise.all(writes)).then(() => undefined);
+        const afterWrites = (then: () => void) => void Promise.allSettled(writes).then(then);
         return await new Promise<RunOutcome[]>((resolve, reject) => {
           const onMessage = (m: FromChild) => {
             if (m.type === 'ready' || m.runId !== runId) return;
             if (m.type === 'epoch') {
-              io.epoch(m.i, m.row, m.checkpoint).then(
+              // One epoch of a trial in flight: the child trains epoch e+1 while epoch e is
+              // written (Postgres takes about as long as a pack's epoch for its checkpoints), and
+              // hears back once epoch e-1 is. A cancel seen in a write takes effect an epoch later.
+              const previous = writes[m.i]!;
+              const write = previous.then(() => io.epoch(m.i, m.row, m.checkpoint));
+              write.catch(() => {}); // handled by the next epoch's ack, or when the run ends
+              writes[m.i] = write;
+              previous.then(
                 () => send({ type: 'ack', seq: m.seq }),
                 (err) => send({ type: 'ack', seq: m.seq, error: toWire(err) }),
               );
             } else if (m.type === 'done') {
-              resolve(m.outcomes.map((o): RunOutcome => (o.status === 'failed' ? { ...o, error: fromWire(o.error) } : o)));
-            } else reject(fromWire(m.error));
+              // Outcomes are recorded only after every epoch before them.
+              written().then(() => resolve(m.outcomes.map((o): RunOutcome => (o.status === 'failed' ? { ...o, error: fromWire(o.error) } : o))), reject);
+            } else afterWrites(() => reject(fromWire(m.error)));
           };
-          const onExit = (code: number | null, signal: string | null) => reject(new Error(`the training process exited mid-pack (${signal ?? `code ${code}`})`));
+          // After the writes in flight: a retry must not race the last epoch the pack recorded.
+          const onExit = (code: number | null, signal: string | null) => afterWrites(() => reject(new Error(`the training process exited mid-pack (${signal ?? `code ${code}`})`)));
           proc.on('message', onMessage);
           proc.once('exit', onExit);
           cleanups.push(() => proc.off('message', onMessage), () => proc.off('exit', onExit));

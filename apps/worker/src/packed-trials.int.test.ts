@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 import { createTrialProcessor, type PackOptions } from './create-trial-processor.ts';
 import { closeTrialWorker, createTrialWorker } from './create-trial-worker.ts';
 import { startPackChildren, type PackChildren } from './pack-children.ts';
+import { startWorkerHeartbeat } from './worker-heartbeat.ts';
 import type { RunnerIO, RunnerTrial, TrialRunner } from './trial-runner.ts';
 
 // Packed trials on the real Postgres and Redis, trained in the worker's real training processes
@@ -166,10 +167,13 @@ describe('a worker with LRSWEEP_PACK=4', () => {
     expect(new Set(trials.map((t) => t.packId)).size).toBe(1);
   });
 
-  it('at shutdown mid-pack hands every trial back, and another worker resumes them from their checkpoints', async () => {
+  it('lists every trial of a running pack in its registry entry; at shutdown mid-pack hands every trial back, and another worker resumes them from their checkpoints', async () => {
     const first = startWorker(children, { size: 4, slots: 1 });
+    const heartbeat = startWorkerHeartbeat(first.worker, redis, config, undefined, logger);
     const { trialIds } = await queueSweep(4, { epochs: 20 });
     await waitFor('a trial three epochs in', async () => (await trialsOf(trialIds)).some((t) => t.epochsDone >= 3));
+    expect([...heartbeat.info.currentTrials].sort()).toEqual([...trialIds].sort());
+    await heartbeat.stop();
     await first.stop();
 
     const handedBack = await trialsOf(trialIds);
