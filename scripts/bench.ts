@@ -2,15 +2,17 @@
 //  1. one scheduler step() per PyTorch scheduler (packages/schedules)
 //  2. the training backends side by side (packages/trainer)
 //  3. examples/bench-mnist.json (12 schedules x 3 seeds, MNIST MLP, 10 epochs, batch 64) through
-//     the running service (`lrsweep serve`, 2 workers), once per backend in --backends, each
-//     packed (LRSWEEP_PACK as the worker defaults it, or as set) and unpacked (LRSWEEP_PACK=1),
+//     the running service (`lrsweep serve`), once per backend in --backends, each packed
+//     (LRSWEEP_PACK as the worker defaults it, or as set, 1 worker) and unpacked (LRSWEEP_PACK=1,
+//     2 workers),
 //     then plain PyTorch's loop on the same 36 trials in 2 processes of one thread each, in the
 //     same run: each wall time, its ratio to PyTorch's, and the CPU time Postgres, Redis and
 //     the API spent as a share of the sweep's wall time
 //  4. the PyTorch trainer sweep (warm processes, then reuse: false, each with its per-trial
 //     overhead), when scripts/bench-pytorch.ts exists
-// Options: --backends wasm,blas (default: the workers' own choice), --workers N (2),
-// --packs 6,12 (packed runs to measure, as LRSWEEP_PACK values; default: the worker's default),
+// Options: --backends wasm,blas (default: the workers' own choice), --workers N (2; plain
+// PyTorch runs in as many processes), --packs 6,36@1 (packed runs to measure: LRSWEEP_PACK
+// values, each optionally @ its own worker count; default: the worker's default pack),
 // --skip micro,service,unpacked,plain,pytorch
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -22,6 +24,12 @@ import { median, root, trialTimings, waitForSweep, withBenchService } from './be
 const { values } = parseArgs({ options: { backends: { type: 'string' }, skip: { type: 'string', default: '' }, workers: { type: 'string', default: '2' }, packs: { type: 'string' } } });
 const skip = new Set(values.skip!.split(',').filter(Boolean));
 const workers = Number(values.workers);
+/**
+ * Workers of the default packed run: on 2 cores one worker with the default pack beat two (the
+ * cores share their floating-point units, so a second worker adds little training throughput
+ * and doubles the Postgres writes at once); the unpacked run keeps one worker per core.
+ */
+const PACKED_WORKERS = 1;
 const heading = (title: string) => process.stdout.write(`\n== ${title} ==\n`);
 
 function runScript(file: string, args: string[] = []): void {
@@ -43,7 +51,7 @@ interface SweepFigures {
   bestValAcc: number;
 }
 
-async function serviceSweep(label: string, backend: string | undefined, env: Record<string, string>): Promise<SweepFigures> {
+async function serviceSweep(label: string, backend: string | undefined, env: Record<string, string>, workers: number): Promise<SweepFigures> {
   return withBenchService({ name: 'bench', workers, env: { ...(backend ? { LRSWEEP_BACKEND: backend } : {}), ...env } }, async ({ api, database, databaseUrl, servePid, redisPid }) => {
     const body = readFileSync(path.join(root, 'examples/bench-mnist.json'), 'utf8');
     const cpuBefore = await snapshotCpu({ servePid, databaseUrl, database, redisPid });
@@ -84,13 +92,19 @@ if (!skip.has('micro')) {
 if (!skip.has('service')) {
   const backends = values.backends ? values.backends.split(',') : [undefined];
   // Packed: LRSWEEP_PACK as this environment sets it (unset: the worker's default), or each of --packs.
-  const packed = values.packs ? values.packs.split(',').map((p) => ({ label: `packed (LRSWEEP_PACK=${p})`, env: { LRSWEEP_PACK: p } })) : [{ label: `packed (LRSWEEP_PACK=${process.env.LRSWEEP_PACK ?? 'default'})`, env: {} }];
-  const runs = [...packed, ...(skip.has('unpacked') ? [] : [{ label: 'unpacked (LRSWEEP_PACK=1)', env: { LRSWEEP_PACK: '1' } }])];
+  const packed = values.packs
+    ? values.packs.split(',').map((item) => {
+        const [p, w] = item.split('@');
+        const n = Number(w ?? workers);
+        return { label: `packed (LRSWEEP_PACK=${p}, ${n} worker${n === 1 ? '' : 's'})`, env: { LRSWEEP_PACK: p! }, workers: n };
+      })
+    : [{ label: `packed (LRSWEEP_PACK=${process.env.LRSWEEP_PACK ?? 'default'}, ${PACKED_WORKERS} worker)`, env: {}, workers: PACKED_WORKERS }];
+  const runs = [...packed, ...(skip.has('unpacked') ? [] : [{ label: `unpacked (LRSWEEP_PACK=1, ${workers} workers)`, env: { LRSWEEP_PACK: '1' }, workers }])];
   const rows: SweepFigures[] = [];
   for (const backend of backends) {
     for (const run of runs) {
-      heading(`service sweep: examples/bench-mnist.json, ${workers} workers, backend ${backend ?? '(default)'}, ${run.label}`);
-      rows.push(await serviceSweep(run.label, backend, run.env));
+      heading(`service sweep: examples/bench-mnist.json, backend ${backend ?? '(default)'}, ${run.label}`);
+      rows.push(await serviceSweep(run.label, backend, run.env, run.workers));
     }
   }
   // The reference, in the same run: plain PyTorch's loop on the same trials, one process per worker.
