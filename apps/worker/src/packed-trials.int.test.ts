@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, loadConfig, type Config } from '@lrsweep/config';
@@ -165,6 +166,26 @@ describe('a worker with LRSWEEP_PACK=4', () => {
     // The trials that trained in the pack before it broke resumed from their checkpoints: no epoch trained twice.
     expect(trialIds.slice(0, 3).map((id) => trained.get(id))).toEqual([EPOCHS, EPOCHS, EPOCHS]);
     expect(new Set(trials.map((t) => t.packId)).size).toBe(1);
+  });
+
+  it('retries a pack whose training process dies trial by trial, in a new training process', async () => {
+    const runner = counted(children);
+    const { stop } = startWorker(runner, { size: 4, slots: 1 });
+    const { trialIds } = await queueSweep(4);
+    await waitFor('a trial two epochs in', async () => (await trialsOf(trialIds)).some((t) => t.epochsDone >= 2));
+    // The training processes are this test process's children running pack.child.ts.
+    const pids = execFileSync('ps', ['--ppid', String(process.pid), '-o', 'pid=,args='], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes('pack.child'))
+      .map((l) => Number(l.trim().split(/\s+/)[0]));
+    expect(pids.length).toBeGreaterThan(0);
+    for (const pid of pids) process.kill(pid, 'SIGKILL');
+    const trials = await allEnded(trialIds);
+    await stop();
+
+    expect(runner.calls).toEqual([4, 1, 1, 1, 1]);
+    expect(trials.map((t) => [t.state, t.epochsDone])).toEqual(trials.map(() => ['completed', EPOCHS]));
+    for (const id of trialIds) expect((await listEpochs(database.db, id)).map((r) => r.epoch)).toEqual(Array.from({ length: EPOCHS }, (_, e) => e));
   });
 
   it('lists every trial of a running pack in its registry entry; at shutdown mid-pack hands every trial back, and another worker resumes them from their checkpoints', async () => {
