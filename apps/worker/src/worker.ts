@@ -47,7 +47,8 @@ export async function startWorker(options: { gpu?: number; trainerFlags?: string
   const runner = children ?? (await loadBuiltinRunner(config));
   const pack = { size: packSize(config.pack, runner.backend), slots };
   const concurrency = pack.size * slots;
-  const processor = createTrialProcessor(config, logger, { poolSize: Math.min(10, concurrency), pack });
+  // A pack's writes are batched into one statement each, so connections follow packs, not trials.
+  const processor = createTrialProcessor(config, logger, { poolSize: Math.min(10, Math.max(2, slots)), pack });
   const worker = createTrialWorker(QUEUES.trials, (job, token, signal) => processor.process(job, token, signal, runner), { connection, config, logger, concurrency });
   const external = await startExternalWorkers({ config, logger, workerConfig, connection, gpu: options.gpu });
   // Prometheus scrapes each worker directly; off unless LRSWEEP_METRICS_PORT is set.

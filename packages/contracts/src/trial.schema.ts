@@ -37,7 +37,7 @@ export const TrialSummary = Type.Object({
   stopReason: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'why a stopped trial went no further' })),
   pack: Type.Optional(
     Type.Union([Type.Object({ id: Type.String(), size: Type.Integer({ minimum: 1 }) }), Type.Null()], {
-      description: 'the pack the trial last trained in: trials of one sweep a worker trained together in one computation (LRSWEEP_PACK); null when it trained alone',
+      description: 'the pack the trial trained in (the latest, if its attempts trained in several): trials of one sweep a worker trained together in one computation (LRSWEEP_PACK); null when it always trained alone',
     }),
   ),
   trainer: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: "the external trainer (the workers' script) that trains it; null for the built-in one" })),
