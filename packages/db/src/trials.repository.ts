@@ -34,7 +34,7 @@ export interface TrialView {
   rung: number | null;
   budgetEpochs: number | null;
   stopReason: string | null;
-  /** The pack it last trained in (trials one worker trained together, LRSWEEP_PACK) and that pack's size; null when it trained alone. */
+  /** The pack it trained in (trials one worker trained together, LRSWEEP_PACK; the latest, if several) and its size; null when it always trained alone. */
   packId: string | null;
   packSize: number | null;
   startedAt: Date | null;
