@@ -3,14 +3,12 @@
 // workers, in warm processes (the default) and with `reuse: false` (one process per trial);
 // then plain PyTorch's loop of the same 36 trials in 2 processes, all measured in the same run
 // on the same machine. `npm run bench` runs it; alone: npx tsx scripts/bench-pytorch.ts
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expandEntry, gridOf } from '@lrsweep/schedules';
+import { PYTHON, plainPytorchLoop, sweepTrials } from './bench-plain-pytorch.ts';
 import { median, root, trialTimings, waitForSweep, withBenchService } from './bench-service.ts';
 const WORKERS = 2;
-const PYTHON = '/usr/bin/python3';
 const bench = JSON.parse(readFileSync(path.join(root, 'examples/bench-mnist.json'), 'utf8')) as { schedules: Array<{ type: string }>; seeds: number; objective: object };
 // The same sweep, with the built-in task swapped for the script: 8,000 / 64 = 125 steps per epoch.
 const task = { trainer: 'mnist-torch', args: { hidden: 128, batch_size: 64 }, epochs: 10, stepsPerEpoch: 125, optimizer: { type: 'SGD', lr: 0.1, momentum: 0.9 } };
@@ -56,38 +54,12 @@ async function serviceSweep(config: string) {
   });
 }
 
-/** The same trials in plain PyTorch, split over WORKERS processes like the service's workers. */
-async function plainLoop() {
-  const trials: Array<{ schedule: object; seed: number }> = [];
-  bench.schedules.forEach((entry, i) => {
-    for (const { schedule } of expandEntry(entry as never, gridOf(entry as never, `/schedules/${i}`).grid, `/schedules/${i}`)) {
-      for (let seed = 0; seed < bench.seeds; seed++) trials.push({ schedule, seed });
-    }
-  });
-  const started = Date.now();
-  const shards = Array.from({ length: WORKERS }, (_, w) => trials.filter((_, i) => i % WORKERS === w));
-  const results = await Promise.all(
-    shards.map(
-      (shard) =>
-        new Promise<Array<{ seconds: number; val_loss: number }>>((resolve, reject) => {
-          const child = spawn(PYTHON, [path.join(root, 'scripts/bench-pytorch-plain.py')], { env: { ...process.env, OMP_NUM_THREADS: '1' }, stdio: ['pipe', 'pipe', 'inherit'] });
-          let out = '';
-          child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-          child.on('exit', (code) => (code === 0 ? resolve(out.trim().split('\n').map((l) => JSON.parse(l))) : reject(new Error(`plain loop exited ${code}`))));
-          child.stdin.end(JSON.stringify({ task, trials: shard }));
-        }),
-    ),
-  );
-  const rows = results.flat();
-  return { trials: rows.length, wallSeconds: (Date.now() - started) / 1000, medianTrainingSeconds: median(rows.map((r) => r.seconds)), bestValLoss: Math.min(...rows.map((r) => r.val_loss)) };
-}
-
 line(`PyTorch sweep: examples/bench-mnist.json's 12 schedules x 3 seeds, task {trainer: mnist-torch, MLP 128, 10 epochs, batch 64}, ${WORKERS} workers, warm processes`);
 const service = await serviceSweep(path.join(root, 'lrsweep.config.yaml'));
 line(`the same sweep with reuse: false (one process per trial)`);
 const fresh = await serviceSweep(freshConfig());
 line(`plain PyTorch: the same ${service.trials} trials, ${WORKERS} processes, no lrsweep`);
-const plain = await plainLoop();
+const plain = await plainPytorchLoop(task, sweepTrials(bench), WORKERS);
 const cols = ['run', 'trials', 'wall s', 'trials/min', 'median train s/trial', 'median s/trial', 'median overhead s/trial'];
 const serviceRow = (name: string, r: typeof service) => [name, String(r.trials), r.wallSeconds.toFixed(1), ((r.trials / r.wallSeconds) * 60).toFixed(2), r.medianTrainingSeconds.toFixed(2), r.medianTrialSeconds.toFixed(2), r.medianOverheadSeconds.toFixed(2)];
 const table = [

@@ -1,6 +1,6 @@
 // What the service benchmarks share: `lrsweep serve` on a throwaway database, waiting for a
 // sweep, and reading each trial's timings back from Postgres.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,19 @@ export interface BenchService {
   api: string;
   database: string;
   databaseUrl: string;
+  /** `lrsweep serve`'s pid: the API, the workers and their training processes are below it. */
+  servePid: number;
+  /** The bench's own Redis, so its CPU time is this sweep's alone; undefined without redis-server. */
+  redisPid?: number;
+}
+
+/** A private redis-server on a free port (no persistence), or undefined where none is installed. */
+async function privateRedis(): Promise<{ url: string; process: ChildProcess } | undefined> {
+  if (spawnSync('redis-server', ['--version']).status !== 0) return undefined;
+  const port = 6400 + Math.floor(Math.random() * 500);
+  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  await sleep(300);
+  return { url: `redis://127.0.0.1:${port}`, process: proc };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -38,7 +51,8 @@ export async function withBenchService<T>(
   const databaseUrl = `${base}/${database}`;
   await migrate(databaseUrl);
   const port = 3100 + Math.floor(Math.random() * 800);
-  const env = { ...process.env, DATABASE_URL: databaseUrl, LRSWEEP_QUEUE_PREFIX: `${o.name}-${Date.now()}`, LOG_LEVEL: 'warn', ...o.env };
+  const redis = await privateRedis();
+  const env = { ...process.env, ...(redis ? { REDIS_URL: redis.url } : {}), DATABASE_URL: databaseUrl, LRSWEEP_QUEUE_PREFIX: `${o.name}-${Date.now()}`, LOG_LEVEL: 'warn', ...o.env };
   const serve = spawn(process.execPath, ['--import', 'tsx', lrsweepBin, 'serve', '--port', String(port), '--workers', String(o.workers)], {
     env,
     stdio: 'inherit',
@@ -49,11 +63,12 @@ export async function withBenchService<T>(
   process.once('SIGINT', interrupt);
   try {
     while (!(await fetch(`${api}/readyz`).then((r) => r.ok).catch(() => false))) await sleep(300);
-    return await fn({ api, database, databaseUrl });
+    return await fn({ api, database, databaseUrl, servePid: serve.pid!, redisPid: redis?.process.pid });
   } finally {
     process.off('SIGINT', interrupt);
     serve.kill('SIGINT');
     await new Promise((r) => serve.once('exit', r));
+    redis?.process.kill();
     const admin = new pg.Client({ connectionString: `${base}/postgres` });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).catch(() => {});

@@ -41,6 +41,7 @@ export function trialView(trial: TrialView) {
     rung: trial.rung,
     budgetEpochs: trial.budgetEpochs,
     stopReason: trial.stopReason,
+    pack: trial.packId ? { id: trial.packId, size: trial.packSize ?? 1 } : null,
     trainer: trial.trainer,
     lrMismatch: trial.lrMismatch,
     reason: trial.reason,

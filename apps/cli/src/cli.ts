@@ -23,6 +23,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command 
   leaderboard: () => import('./commands/leaderboard.command.ts'),
   best: () => import('./commands/best.command.ts'),
   trials: () => import('./commands/trials.command.ts'),
+  trial: () => import('./commands/trial.command.ts'),
   cancel: () => import('./commands/cancel.command.ts'),
   rerun: () => import('./commands/rerun.command.ts'),
   extend: () => import('./commands/extend.command.ts'),

@@ -184,3 +184,9 @@ export function rungsLabel(halving) {
   const rungs = halving.rungs.map((r) => `rung ${r.rung} (${r.epochs} epochs): ${r.configurations} schedule${r.configurations === 1 ? '' : 's'}${r.stopped ? `, ${r.stopped} stopped` : ''}`);
   return [...rungs, `${halving.epochsSpent} of the full grid's ${halving.gridEpochs} epochs`].join(' · ');
 }
+
+/** The pack a trial trained in, short ("3f2a9c1e ×6"), and in full for its tooltip; empty for a trial trained alone. */
+export function packLabel(pack) {
+  if (!pack) return { short: '', title: '' };
+  return { short: `${pack.id.slice(0, 8)} ×${pack.size}`, title: `trained in pack ${pack.id} with ${pack.size - 1} other trial${pack.size === 2 ? '' : 's'} of this sweep` };
+}

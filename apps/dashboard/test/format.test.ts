@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DATASETS, DATASET_SIZES, stepsPerEpoch as contractStepsPerEpoch } from '@lrsweep/contracts';
-import { TRAIN_SIZES, epochMetrics, expandGrid, intervalDomain, intervalLabel, intervalSvg, lineOf, locate, metricChoices, pointerOffsets, rungsLabel, scheduleLabel, seedsLabel, stepsPerEpoch, tiedLabel, topRung } from '../public/format.js';
+import { TRAIN_SIZES, epochMetrics, expandGrid, intervalDomain, intervalLabel, intervalSvg, lineOf, locate, metricChoices, packLabel, pointerOffsets, rungsLabel, scheduleLabel, seedsLabel, stepsPerEpoch, tiedLabel, topRung } from '../public/format.js';
 
 describe('dashboard helpers', () => {
   // The page runs in the browser and cannot import contracts, so its copy is held to them here.
@@ -20,6 +20,15 @@ describe('dashboard helpers', () => {
     expect(epochMetrics({ epoch: 0, lr: 0.1, train_loss: 1, val_loss: 0.5, val_acc: 0.75, seconds: 1 })).toEqual({ train_loss: 1, val_loss: 0.5, val_acc: 0.75 });
     expect(metricChoices(['train_loss', 'bleu', 'val_loss', 'val_f1'], 'val_f1')).toEqual(['val_f1', 'val_loss', 'train_loss', 'bleu']);
     expect(metricChoices([], 'val_loss')).toEqual(['val_loss']);
+  });
+
+  it('labels the pack a trial trained in, and nothing for a trial trained alone', () => {
+    const label = packLabel({ id: '3f2a9c1e-0000-4000-8000-000000000000', size: 6 });
+    expect(label.short).toBe('3f2a9c1e ×6');
+    expect(label.title).toBe('trained in pack 3f2a9c1e-0000-4000-8000-000000000000 with 5 other trials of this sweep');
+    expect(packLabel({ id: 'abcdef12-x', size: 2 }).title).toMatch(/with 1 other trial of/);
+    expect(packLabel(null)).toEqual({ short: '', title: '' });
+    expect(packLabel(undefined)).toEqual({ short: '', title: '' });
   });
 
   it('expands grid axes at any depth, as the API does', () => {

@@ -54,10 +54,14 @@ export function createBuiltinRunner(
       );
       return outcomes;
     },
-    async cleanUp(trial, state) {
-      // A rerun resumes failed, cancelled and diverged trials from their checkpoint: keep theirs.
-      if (state === 'completed') await files.remove(trial.id);
-    },
+    cleanUp: cleanUpCheckpoints(files),
+  };
+}
+
+/** After a trial is recorded: a completed one's checkpoint files go; a rerun resumes failed, cancelled and diverged trials from theirs. */
+export function cleanUpCheckpoints(files: CheckpointFiles): NonNullable<TrialRunner['cleanUp']> {
+  return async (trial, state) => {
+    if (state === 'completed') await files.remove(trial.id);
   };
 }
 

@@ -4,23 +4,24 @@ import type { Config, Logger } from '@lrsweep/config';
 import { Worker, type Job } from '@lrsweep/queue';
 import type { TrialResult } from './trial-hooks.ts';
 
-/** A processor in this process, or the path of a processor file BullMQ runs in sandboxed children. */
-export type TrialJobProcessor = string | ((job: Job<TrialJob>, token?: string, signal?: AbortSignal) => Promise<TrialResult>);
+/** A processor in this process (training that blocks runs in processes of the runner's own, pack-children.ts). */
+export type TrialJobProcessor = (job: Job<TrialJob>, token?: string, signal?: AbortSignal) => Promise<TrialResult>;
 
 /**
  * The one way to build a BullMQ worker for a trial queue, the built-in one or a trainer's.
  * The processor validates the payload and puts a handed-back job back to wait itself
- * (create-trial-processor.ts): in a sandbox, only the child holds the job.
+ * (create-trial-processor.ts). `concurrency`: jobs held at once (packs x pack size for the
+ * built-in queue). @defaultValue config.workerConcurrency
  */
 export function createTrialWorker(
   queue: string,
   processor: TrialJobProcessor,
-  { connection, config, logger }: { connection: Redis; config: Readonly<Config>; logger: Logger },
+  { connection, config, logger, concurrency }: { connection: Redis; config: Readonly<Config>; logger: Logger; concurrency?: number },
 ): Worker<TrialJob, TrialResult> {
   const worker = new Worker<TrialJob, TrialResult>(queue, processor, {
     connection,
     prefix: config.queuePrefix,
-    concurrency: config.workerConcurrency,
+    concurrency: concurrency ?? config.workerConcurrency,
     // An epoch can take a while on a slow backend; the parent renews the lock meanwhile. A
     // worker killed outright loses its jobs to the others' stalled check after about this long.
     lockDuration: config.lockMs,

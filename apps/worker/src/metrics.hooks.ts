@@ -4,10 +4,9 @@ import type { TrialHooks, TrialResult } from './trial-hooks.ts';
 
 /**
  * What a trial reports to its worker's process: `/metrics` (metrics-server.ts) and the worker
- * registry (worker-heartbeat.ts) read it. Trials may train in a sandboxed child process, while both
- * live in the parent (it outlives children and is the one place to aggregate), so the report
- * travels as BullMQ job progress: `job.updateProgress` reaches the parent Worker as a
- * 'progress' event. `epoch`/`epochs` are kept so the job's progress still reads as epochs done.
+ * registry (worker-heartbeat.ts) read it. Both listen to the BullMQ Worker, the one place that
+ * sees every queue's jobs, so the report travels as BullMQ job progress: `job.updateProgress`
+ * reaches the Worker as a 'progress' event. `epoch`/`epochs` are kept so the job's progress still reads as epochs done.
  */
 export interface TrialProgress {
   /** Epochs done. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '@lrsweep/config';
 import { metricOf, type CreateSweepBody } from '@lrsweep/contracts';
 import type { ClaimedTrial, FinishTrialInput } from '@lrsweep/db';
@@ -46,7 +47,7 @@ export type TrialEnd =
   | { end: 'unknown' };
 
 /** Errors no retry can fix: the spec itself is wrong. */
-function isConfigError(err: unknown): boolean {
+export function isConfigError(err: unknown): boolean {
   const name = (err as { name?: string; code?: string })?.code ?? (err as Error)?.name ?? '';
   return ['LRS_INVALID_SCHEDULE', 'LRS_SCHEDULE_STEP', 'LRS_TRAINER_CONFIG', 'ScheduleError', 'ScheduleStepError', 'TrainerConfigError'].includes(name);
 }
@@ -98,6 +99,12 @@ export async function runTrials(attempts: TrialAttempt[], runner: TrialRunner, c
     }
   }
   if (running.length === 0) return ends;
+  if (running.length > 1) {
+    // Trials trained in one call are a pack: each says so, from the moment the pack starts.
+    const packId = randomUUID();
+    await withRetry('pack', () => store.recordPack(running.map((t) => t.ref.trialId), packId));
+    for (const t of running) t.log = t.log.child({ packId });
+  }
 
   for (const t of running) {
     if (runner.trainer) await withRetry('trainer', () => store.recordTrainer(t.ref.trialId, runner.trainer!));

@@ -7,6 +7,7 @@ import {
   isTrialCancelled,
   listEpochs,
   recordEpochs,
+  recordPack,
   recordTrialTrainer,
   releaseTrial,
   saveCheckpoint,
@@ -49,6 +50,8 @@ export interface TrialStore {
   /** Forgets the trial's epochs and checkpoint (a lost checkpoint: it trains from epoch 0 again). */
   dropProgress(trialId: string): Promise<void>;
   recordTrainer(trialId: string, trainer: string): Promise<void>;
+  /** Marks the trials of one runner call as one pack (`packId`, and its size). */
+  recordPack(trialIds: string[], packId: string): Promise<void>;
   saveOutputTail(trialId: string, tail: string): Promise<void>;
   flagLrMismatch(trialId: string, note: string): Promise<void>;
 }
@@ -99,6 +102,7 @@ export function createTrialStore(db: PrismaClient, worker: string): TrialStore {
     listEpochs: (trialId) => listEpochs(db, trialId),
     dropProgress: async (trialId) => void (await dropTrialProgress(db, trialId)),
     recordTrainer: (trialId, trainer) => recordTrialTrainer(db, trialId, trainer),
+    recordPack: (trialIds, packId) => recordPack(db, trialIds, packId),
     saveOutputTail: (trialId, tail) => saveOutputTail(db, trialId, tail),
     flagLrMismatch: (trialId, note) => flagLrMismatch(db, trialId, note),
   };

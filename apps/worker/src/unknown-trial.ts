@@ -1,7 +1,7 @@
 import { UnrecoverableError } from '@lrsweep/queue';
 
-// Said in the message itself: a sandboxed child's error reaches the parent as its name and
-// message only, and the name must stay UnrecoverableError for BullMQ to skip the retries.
+// Said in the message itself: an error that crosses a process keeps its name and message
+// only, and the name must stay UnrecoverableError for BullMQ to skip the retries.
 const NOT_HERE = "is not in this worker's database";
 
 /**

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { createLogger, loadConfig, onShutdown, redactUrl } from '@lrsweep/config';
 import { createDb, disconnectDb, pingDatabase, readDeploymentId } from '@lrsweep/db';
 import { QUEUES, claimPrefixAt, connectRedis, createRedis, pingRedis } from '@lrsweep/queue';
@@ -9,21 +8,22 @@ import { startExternalWorkers } from './external/external-workers.ts';
 import { createTrialProcessor } from './create-trial-processor.ts';
 import { closeTrialWorker, createTrialWorker } from './create-trial-worker.ts';
 import { loadBuiltinRunner } from './builtin.runner.ts';
-
-const processorFile = fileURLToPath(new URL('./trial.processor.ts', import.meta.url));
+import { startPackChildren } from './pack-children.ts';
+import { packSize } from './pack-size.ts';
 
 /**
  * Backends that never block the thread (the no-op one only sleeps) train in the worker's own
- * process: no child per unit of concurrency, and the jobs running at once share one database
- * pool and batch their writes. Every other backend trains in sandboxed children.
+ * process. Every other backend trains in training processes of the worker's own
+ * (pack-children.ts), so an epoch cannot stop the worker renewing its job locks.
  */
 export function trainsInProcess(backend: string | undefined): boolean {
   return backend === 'noop';
 }
 
 /**
- * Boots one worker process: checks Postgres and Redis, then takes trial jobs and trains each,
- * in a sandboxed child or, for a backend that never blocks, in this process (trainsInProcess).
+ * Boots one worker process: checks Postgres and Redis, then takes trial jobs, gathers those of
+ * one sweep into packs (LRSWEEP_PACK) and trains each pack in a training process or, for a
+ * backend that never blocks, in this process (trainsInProcess).
  * `gpu` pins training to one GPU.
  */
 export async function startWorker(options: { gpu?: number; trainerFlags?: string[] } = {}): Promise<void> {
@@ -41,13 +41,15 @@ export async function startWorker(options: { gpu?: number; trainerFlags?: string
   process.env.LRSWEEP_WORKER_NAME = config.workerName;
 
   const connection = createRedis(config.redisUrl, 'worker');
-  const inProcess = trainsInProcess(config.backend) ? createTrialProcessor(config, logger, { poolSize: Math.min(10, config.workerConcurrency) }) : undefined;
-  const builtin = inProcess ? loadBuiltinRunner(config) : undefined;
-  const worker = createTrialWorker(QUEUES.trials, inProcess ? async (job, token, signal) => inProcess.process(job, token, signal, await builtin!) : processorFile, {
-    connection,
-    config,
-    logger,
-  });
+  // LRSWEEP_WORKER_CONCURRENCY packs train at once, each of up to LRSWEEP_PACK trials of one sweep.
+  const slots = config.workerConcurrency;
+  const children = trainsInProcess(config.backend) ? undefined : await startPackChildren({ slots, logger, checkpointDir: workerConfig.checkpointDir });
+  const runner = children ?? (await loadBuiltinRunner(config));
+  const pack = { size: packSize(config.pack, runner.backend), slots };
+  const concurrency = pack.size * slots;
+  // A pack's writes are batched into one statement each, so connections follow packs, not trials.
+  const processor = createTrialProcessor(config, logger, { poolSize: Math.min(10, Math.max(2, slots)), pack });
+  const worker = createTrialWorker(QUEUES.trials, (job, token, signal) => processor.process(job, token, signal, runner), { connection, config, logger, concurrency });
   const external = await startExternalWorkers({ config, logger, workerConfig, connection, gpu: options.gpu });
   // Prometheus scrapes each worker directly; off unless LRSWEEP_METRICS_PORT is set.
   // A port already taken (several workers on one host, one env) costs the metrics, not the worker.
@@ -68,10 +70,11 @@ export async function startWorker(options: { gpu?: number; trainerFlags?: string
     ['external trainers', async () => external?.close()],
     // Each running trial stops after its current epoch and is given back (closeTrialWorker).
     ['worker', () => closeTrialWorker(worker)],
-    ['trial processor', async () => inProcess?.close()],
+    ['trial processor', () => processor.close()],
+    ['training processes', async () => children?.close()],
     ['registry', () => registry.stop()],
     ['metrics', async () => metrics?.close()],
     ['redis', () => Promise.all([connection.quit(), registryRedis.quit()])],
   ]);
-  logger.info({ redis: redactUrl(config.redisUrl), concurrency: config.workerConcurrency, gpu: options.gpu, sandboxed: !inProcess }, 'worker ready for trials');
+  logger.info({ redis: redactUrl(config.redisUrl), backend: runner.backend, packs: slots, pack: pack.size, gpu: options.gpu, inProcess: !children }, 'worker ready for trials');
 }

@@ -4,7 +4,7 @@ import { enqueueTrials } from '@lrsweep/queue';
 import { freePort, startStack, waitFor, type Stack } from '../../api/test/stack.ts';
 
 // A worker process sharing Redis and a queue prefix with another deployment's API gets jobs
-// for trials its database does not hold. Through the real sandboxed processor, such a job must
+// for trials its database does not hold. Through the real processor, such a job must
 // fail at once, say why, and show on the worker's /metrics.
 
 let stack: Stack;

@@ -34,3 +34,15 @@ describe('security settings', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 });
+
+describe('LRSWEEP_PACK', () => {
+  it('is unset by default (the worker picks for its backend) and read as an integer', () => {
+    expect(loadConfig({}).pack).toBeUndefined();
+    expect(loadConfig({ LRSWEEP_PACK: '1' }).pack).toBe(1);
+    expect(loadConfig({ LRSWEEP_PACK: '12' }).pack).toBe(12);
+  });
+
+  it.each(['0', '-2', '1.5', 'four', '257'])('refuses %s, naming the variable', (raw) => {
+    expect(() => loadConfig({ LRSWEEP_PACK: raw })).toThrow(/LRSWEEP_PACK/);
+  });
+});

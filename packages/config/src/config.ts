@@ -25,6 +25,12 @@ export interface Config {
   noopEpochMs: number;
   /** Trials one worker process trains at once. @defaultValue 1 */
   workerConcurrency: number;
+  /**
+   * The most trials of one sweep a worker trains together as one pack (one computation), on
+   * backends that pack (`blas`); `1` trains them one by one. Unset: the worker's default for its
+   * backend (apps/worker pack-size.ts). Other backends always train one by one.
+   */
+  pack: number | undefined;
   /** How this worker names itself in trial records. @defaultValue `${hostname}:${pid}` */
   workerName: string;
   /**
@@ -138,6 +144,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     backend: env.LRSWEEP_BACKEND || undefined,
     noopEpochMs: integer(env, 'LRSWEEP_NOOP_EPOCH_MS', 0, 0, 3_600_000),
     workerConcurrency: integer(env, 'LRSWEEP_WORKER_CONCURRENCY', 1, 1, 256),
+    pack: env.LRSWEEP_PACK ? integer(env, 'LRSWEEP_PACK', 1, 1, 256) : undefined,
     workerName: env.LRSWEEP_WORKER_NAME || `${hostname()}:${process.pid}`,
     auth: authSetting(env),
     rateLimitMax: integer(env, 'LRSWEEP_RATE_LIMIT', 600, 0, 1_000_000),

@@ -35,6 +35,11 @@ export const TrialSummary = Type.Object({
   rung: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: 'successive halving: the rung (0 first) the trial trains at; null in a grid sweep' })),
   budgetEpochs: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: "successive halving: the rung's length in epochs; null when it is the task's" })),
   stopReason: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'why a stopped trial went no further' })),
+  pack: Type.Optional(
+    Type.Union([Type.Object({ id: Type.String(), size: Type.Integer({ minimum: 1 }) }), Type.Null()], {
+      description: 'the pack the trial trained in (the latest, if its attempts trained in several): trials of one sweep a worker trained together in one computation (LRSWEEP_PACK); null when it always trained alone',
+    }),
+  ),
   trainer: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: "the external trainer (the workers' script) that trains it; null for the built-in one" })),
   reason: Type.Optional(
     Type.Union([Type.String(), Type.Null()], { description: 'why the sweep added this trial after it started (seed racing); null for the trials the spec asked for' }),

@@ -34,10 +34,18 @@ export interface TrialView {
   rung: number | null;
   budgetEpochs: number | null;
   stopReason: string | null;
+  /** The pack it trained in (trials one worker trained together, LRSWEEP_PACK; the latest, if several) and its size; null when it always trained alone. */
+  packId: string | null;
+  packSize: number | null;
   startedAt: Date | null;
   finishedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** Marks trials as training together in one pack, in one statement, as the pack starts. */
+export async function recordPack(db: DbClient, trialIds: string[], packId: string): Promise<void> {
+  await db.trial.updateMany({ where: { id: { in: trialIds.filter(isUuid) } }, data: { packId, packSize: trialIds.length } });
 }
 
 /** A trial with its epochs, or null when it does not exist (in a sweep of `project`, if given). */

@@ -1,5 +1,5 @@
 import { api, eventsUrl, inBatches } from '../api.js';
-import { badge, color, epochMetrics, esc, intervalDomain, intervalLabel, intervalSvg, metricChoices, num, progressBar, rungsLabel, scheduleLabel, seedsLabel, tiedLabel, topRung } from '../format.js';
+import { badge, color, epochMetrics, esc, intervalDomain, intervalLabel, intervalSvg, metricChoices, num, packLabel, progressBar, rungsLabel, scheduleLabel, seedsLabel, tiedLabel, topRung } from '../format.js';
 import { join, lineChart } from '../charts.js';
 import { lrCurves } from '../lr-curves.js';
 
@@ -71,10 +71,10 @@ export async function sweepPage(root, sweepId) {
     const rows = [...trials.values()].sort((a, b) => a.index - b.index);
     // A script's own objective (val_f1) gets a column; the named three have theirs.
     const own = ['val_loss', 'val_acc', 'train_loss'].includes(sweep.objective.metric) ? null : sweep.objective.metric;
-    $('trials').innerHTML = `<table class="trials"><thead><tr><th>#</th><th>schedule</th><th class="num">seed</th><th>state</th>${sweep.halving ? '<th class="num">rung</th>' : ''}<th class="num">epochs</th><th class="num">val_loss</th><th class="num">val_acc</th>${own ? `<th class="num">${esc(own)}</th>` : ''}<th>error</th><th>added because</th></tr></thead><tbody>${rows
+    $('trials').innerHTML = `<table class="trials"><thead><tr><th>#</th><th>schedule</th><th class="num">seed</th><th>state</th>${sweep.halving ? '<th class="num">rung</th>' : ''}<th class="num">epochs</th><th class="num">val_loss</th><th class="num">val_acc</th>${own ? `<th class="num">${esc(own)}</th>` : ''}<th>error</th><th>added because</th><th>pack</th></tr></thead><tbody>${rows
       .map(
         (t) => `<tr data-trial="${esc(t.id)}"><td>${t.index}</td><td><code>${esc(scheduleLabel(t.schedule))}</code></td><td class="num">${t.seed}</td><td>${badge(t.state)}</td>${sweep.halving ? `<td class="num">${t.rung ?? ''}</td>` : ''}
-          <td class="num">${t.epochsDone}${t.budgetEpochs ? `/${t.budgetEpochs}` : ''}</td><td class="num">${num(t.metrics.val_loss)}</td><td class="num">${num(t.metrics.val_acc)}</td>${own ? `<td class="num">${num(t.objective)}</td>` : ''}<td class="error">${esc(t.error ?? t.stopReason ?? '')}</td><td class="muted">${esc(t.reason ?? '')}</td></tr>`,
+          <td class="num">${t.epochsDone}${t.budgetEpochs ? `/${t.budgetEpochs}` : ''}</td><td class="num">${num(t.metrics.val_loss)}</td><td class="num">${num(t.metrics.val_acc)}</td>${own ? `<td class="num">${num(t.objective)}</td>` : ''}<td class="error">${esc(t.error ?? t.stopReason ?? '')}</td><td class="muted">${esc(t.reason ?? '')}</td><td class="muted" title="${esc(packLabel(t.pack).title)}"><code>${esc(packLabel(t.pack).short)}</code></td></tr>`,
       )
       .join('')}</tbody></table>`;
   };
