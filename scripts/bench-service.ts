@@ -92,6 +92,8 @@ export interface TrialTiming {
   wall: number;
   /** Sum of the epochs' training seconds. */
   training: number;
+  /** When it finished, ms since the epoch (this machine's clock, as Date.now()). */
+  finishedAtMs: number;
   mismatch: string | null;
 }
 
@@ -101,6 +103,7 @@ export async function trialTimings(databaseUrl: string, sweepId: string): Promis
   try {
     const { rows } = await client.query<TrialTiming>(
       `SELECT t.state, t.backend, EXTRACT(EPOCH FROM t."finishedAt" - t."startedAt")::float8 AS wall, t."lrMismatch" AS mismatch,
+              (EXTRACT(EPOCH FROM t."finishedAt") * 1000)::float8 AS "finishedAtMs",
               (SELECT sum(e.seconds) FROM "Epoch" e WHERE e."trialId" = t.id)::float8 AS training
          FROM "Trial" t WHERE t."sweepId" = $1`,
       [sweepId],
