@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -33,13 +33,12 @@ export async function startStack(
   // Test databases are clones of one template, so they share its deployment id: each stack is a deployment of its own.
   await renewDeploymentId(database.db);
   const prefix = `lrsweep-test-${randomUUID().slice(0, 8)}`;
-  // The workers' checkpoint files go to a directory of this stack's, not the checkout's .lrsweep/;
-  // a suite that gives its own LRSWEEP_CONFIG (external trainers) names its own.
+  // The workers' checkpoint files go to a directory of this stack's, not the checkout's .lrsweep/
+  // (the workers still read the checkout's lrsweep.config.yaml trainers, as a user's would).
   const scratch = mkdtempSync(path.join(tmpdir(), 'lrsweep-stack-'));
-  writeFileSync(path.join(scratch, 'lrsweep.config.yaml'), `checkpointDir: ${JSON.stringify(path.join(scratch, 'checkpoints'))}\n`);
   const env = {
     ...process.env,
-    LRSWEEP_CONFIG: path.join(scratch, 'lrsweep.config.yaml'),
+    LRSWEEP_CHECKPOINT_DIR: path.join(scratch, 'checkpoints'),
     DATABASE_URL: database.url,
     LRSWEEP_QUEUE_PREFIX: prefix,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -86,9 +86,7 @@ beforeAll(async () => {
   // The training processes read the environment as a worker's would.
   // Their checkpoint files go to a scratch directory, not the checkout's .lrsweep/.
   checkpointDir = mkdtempSync(path.join(tmpdir(), 'lrsweep-pack-'));
-  const configFile = path.join(checkpointDir, 'lrsweep.config.yaml');
-  writeFileSync(configFile, `checkpointDir: ${JSON.stringify(checkpointDir)}\n`);
-  Object.assign(process.env, { LRSWEEP_BACKEND: 'noop', LRSWEEP_NOOP_EPOCH_MS: '25', LOG_LEVEL: 'silent', LRSWEEP_CONFIG: configFile });
+  Object.assign(process.env, { LRSWEEP_BACKEND: 'noop', LRSWEEP_NOOP_EPOCH_MS: '25', LOG_LEVEL: 'silent', LRSWEEP_CHECKPOINT_DIR: checkpointDir });
   database = await createTestDatabase();
   config = loadConfig({ ...process.env, DATABASE_URL: database.url, LRSWEEP_QUEUE_PREFIX: prefix, LRSWEEP_WORKER_NAME: 'pack-worker' });
   redis = await connectRedis(createRedis(config.redisUrl, 'producer'));

@@ -18,6 +18,8 @@ describe('loadWorkerConfig', () => {
     expect(c.trainers.get('mnist-torch')).toEqual({ name: 'mnist-torch', argv: ['/usr/bin/python3', 'train.py', '--fast'], cwd: path.join(dir, 'sub'), env: { OMP_NUM_THREADS: '1' }, reuse: true, maxTrialsPerProcess: null });
     expect(c.checkpointDir).toBe(path.join(dir, 'ck'));
     expect(c.killGraceMs).toBe(2000);
+    // LRSWEEP_CHECKPOINT_DIR wins over the file's, relative to the working directory.
+    expect(loadWorkerConfig({ env: { LRSWEEP_CONFIG: f, LRSWEEP_CHECKPOINT_DIR: 'vol/ck' }, cwd: '/srv' }).checkpointDir).toBe('/srv/vol/ck');
   });
 
   it('finds lrsweep.config.yaml in the working directory, and has no trainers without one', () => {

@@ -69,7 +69,8 @@ const split = (command: string | string[]) => (Array.isArray(command) ? command 
 /**
  * Reads `LRSWEEP_CONFIG`, else `lrsweep.config.yaml` in the working directory if there is one,
  * then applies `--trainer NAME=COMMAND` flags (run in the working directory), which add to or
- * replace the file's trainers.
+ * replace the file's trainers. `LRSWEEP_CHECKPOINT_DIR` (relative to the working directory)
+ * overrides the file's `checkpointDir`: a container mounts its volume there without a file of its own.
  */
 export function loadWorkerConfig(opts: { env?: Record<string, string | undefined>; cwd?: string; trainerFlags?: string[] } = {}): WorkerConfig {
   const env = opts.env ?? process.env;
@@ -111,7 +112,7 @@ export function loadWorkerConfig(opts: { env?: Record<string, string | undefined
   return {
     file,
     trainers,
-    checkpointDir: path.resolve(base, parsed.checkpointDir ?? '.lrsweep/checkpoints'),
+    checkpointDir: env.LRSWEEP_CHECKPOINT_DIR ? path.resolve(cwd, env.LRSWEEP_CHECKPOINT_DIR) : path.resolve(base, parsed.checkpointDir ?? '.lrsweep/checkpoints'),
     killGraceMs: (parsed.killGraceSeconds ?? 10) * 1000,
   };
 }
