@@ -13,7 +13,8 @@ import type { RunnerIO, RunnerTrial } from './trial-runner.ts';
  */
 const config = loadConfig();
 const logger = createLogger('worker', config.logLevel).child({ worker: config.workerName, pid: process.pid });
-const send = (m: FromChild) => process.send!(m);
+// Never after the channel closed (the worker is gone: 'disconnect' below ends this process).
+const send = (m: FromChild) => void (process.connected && process.send!(m));
 
 // A worker killed with SIGKILL cannot stop this child, but its IPC channel closes: exit at
 // once, or this orphan would keep training trials another worker resumes.
