@@ -6,25 +6,17 @@
 //   npm run bench:pack -w @lrsweep/trainer [-- --epochs 2 --rounds 2]
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { ScheduleSpec } from '@lrsweep/schedules';
+import { readFileSync } from 'node:fs';
+import { expandEntry, gridOf, type ScheduleSpec } from '@lrsweep/schedules';
 import { loadDataset, selectBackend, train, type TrainTask } from '../src/index.ts';
 
 const { values } = parseArgs({ options: { epochs: { type: 'string', default: '2' }, rounds: { type: 'string', default: '2' } } });
 const E = Number(values.epochs);
-const STEPS = 125; // 8,000 training digits / batch 64
 const task: TrainTask = { dataset: 'mnist', model: { type: 'mlp', hidden: [128] }, epochs: E, batchSize: 64, optimizer: { type: 'SGD', lr: 0.1, momentum: 0.9 } };
-// examples/bench-mnist.json's 12 schedules, their lengths written for E epochs.
-const SCHEDULES: ScheduleSpec[] = [
-  ...[3, 5].flatMap((step_size) => [0.1, 0.5].map((gamma): ScheduleSpec => ({ type: 'StepLR', step_size, gamma }))),
-  { type: 'MultiStepLR', milestones: [Math.round(E / 2), Math.round(0.8 * E)], gamma: 0.1 },
-  { type: 'ExponentialLR', gamma: 0.8 },
-  { type: 'CosineAnnealingLR', T_max: E },
-  { type: 'CosineAnnealingWarmRestarts', T_0: 2, T_mult: 2 },
-  { type: 'LinearLR', start_factor: 1.0, end_factor: 0.1, total_iters: E },
-  { type: 'OneCycleLR', max_lr: 0.4, total_steps: E * STEPS, interval: 'step' },
-  { type: 'CyclicLR', base_lr: 0.01, max_lr: 0.2, step_size_up: 250, interval: 'step' },
-  { type: 'ReduceLROnPlateau', factor: 0.5, patience: 1 },
-];
+// examples/bench-mnist.json's 12 schedules, as the service benchmark trains them (written for 10
+// epochs; a shorter run only times fewer of their steps).
+const sweep = JSON.parse(readFileSync(new URL('../../../examples/bench-mnist.json', import.meta.url), 'utf8')) as { schedules: Array<Record<string, unknown>> };
+const SCHEDULES = sweep.schedules.flatMap((entry, i) => [...expandEntry(entry, gridOf(entry, `/schedules/${i}`).grid, `/schedules/${i}`)].map((c) => c.schedule as ScheduleSpec));
 const TRIALS = [0, 1, 2].flatMap((seed) => SCHEDULES.map((schedule) => ({ schedule, seed })));
 
 /** CPU and wall seconds of `fn`, and the val_acc of every trial it trained. */
