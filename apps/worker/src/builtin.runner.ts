@@ -44,8 +44,10 @@ export function createBuiltinRunner(
               // The file first, then its pointer with the row in one statement (builtin-checkpoints.ts).
               const pointer = checkpoint ? await files.write(claimed.id, checkpoint) : null;
               await io.epoch(group[k]!, row, pointer as never);
-              // Not awaited: deleting the older files is nobody's wait (a later prune catches any left).
-              if (pointer) void files.prune(claimed.id, pointer.epoch).catch((err: Error) => log.warn({ err: err.message }, 'old checkpoint files not removed'));
+              // Only files before the previous epoch: in a training process `io.epoch` resolves once
+              // the epoch before this one is committed (pack-children.ts keeps one write in flight),
+              // and Postgres may still point at that one. Not awaited: nobody waits on a delete.
+              if (pointer) void files.prune(claimed.id, pointer.epoch - 1).catch((err: Error) => log.warn({ err: err.message }, 'old checkpoint files not removed'));
             },
             shouldStop: (k) => trials[group[k]!]!.stop.aborted,
           });

@@ -39,7 +39,12 @@ export async function startPackChildren({ slots, logger, checkpointDir }: { slot
     const execArgv = process.execArgv.some((a) => a.includes('tsx')) ? process.execArgv : [...process.execArgv, '--import', 'tsx'];
     const proc = fork(childFile, [], { serialization: 'advanced', execArgv });
     const ready = new Promise<string>((resolve, reject) => {
-      const onMessage = (m: FromChild) => m.type === 'ready' && (proc.off('exit', onExit), resolve(m.backend));
+      const onMessage = (m: FromChild) => {
+        if (m.type !== 'ready') return;
+        proc.off('exit', onExit);
+        proc.off('message', onMessage);
+        resolve(m.backend);
+      };
       const onExit = (code: number | null) => reject(new Error(`the training process exited (code ${code}) before it loaded its backend`));
       proc.on('message', onMessage);
       proc.once('exit', onExit);

@@ -19,6 +19,23 @@ function sample(): Checkpoint {
   };
 }
 
+/** `b` with its JSON header edited (and re-laid out), its data as it was. */
+function withHeader(b: Uint8Array, edit: (header: { weights: number[] }) => void): Uint8Array {
+  const PREFIX = 16; // magic, version, header length
+  const align4 = (n: number) => Math.ceil(n / 4) * 4;
+  const length = Buffer.from(b).readUInt32LE(12);
+  const header = JSON.parse(Buffer.from(b.subarray(PREFIX, PREFIX + length)).toString('utf8')) as { weights: number[] };
+  edit(header);
+  const json = Buffer.from(JSON.stringify(header));
+  const data = b.subarray(align4(PREFIX + length));
+  const out = Buffer.alloc(align4(PREFIX + json.length) + data.length);
+  out.set(b.subarray(0, 12));
+  out.writeUInt32LE(json.length, 12);
+  out.set(json, PREFIX);
+  out.set(data, align4(PREFIX + json.length));
+  return out;
+}
+
 describe('checkpoint codec', () => {
   it('round-trips every field and every float bit, nulls and empty slots included', () => {
     const ckpt = sample();
@@ -56,6 +73,7 @@ describe('checkpoint codec', () => {
     ['JSON (a format 1 checkpoint)', () => Buffer.from(JSON.stringify({ format: 1, weights: [] })), /does not start with 'LRSWCKPT'/],
     ['empty', () => new Uint8Array(0), /does not start with/],
     ['of another version', (b: Uint8Array) => Object.assign(Buffer.from(b), { 8: 9 }), /version 9/],
+    ['whose header claims more floats than it holds', (b: Uint8Array) => withHeader(b, (h) => (h.weights[0] = 2 ** 28)), /does not fit/],
   ])('a blob %s is a CheckpointFormatError that says why', (_name, mangle, message) => {
     const bytes = mangle(encodeCheckpoint(sample()));
     expect(() => decodeCheckpoint(bytes)).toThrow(CheckpointFormatError);

@@ -67,6 +67,10 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   }
   let at = dataStart;
   const take = (length: number): Float32Array => {
+    // Before allocating: a corrupt header must not ask for gigabytes.
+    if (!(Number.isInteger(length) && length >= 0 && at + length * 4 <= bytes.length)) {
+      throw new CheckpointFormatError(`a tensor of ${length} values does not fit in the ${bytes.length - at} bytes left`);
+    }
     const out = new Float32Array(length);
     // Copied out: the data need not be 4-byte aligned in `bytes`' buffer (a pooled Buffer).
     new Uint8Array(out.buffer).set(bytes.subarray(at, at + length * 4));
