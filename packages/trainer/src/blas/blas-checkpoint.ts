@@ -1,4 +1,4 @@
-import { TrainerConfigError } from '../errors.ts';
+import { checkpointWeights } from '../training/checkpoint.ts';
 import type { Scheduler } from '../training/scheduler.types.ts';
 import type { Checkpoint, EpochRow } from '../training/train.types.ts';
 import type { BlasOptimizer } from './blas-optimizer.ts';
@@ -31,16 +31,8 @@ export function makeBlasCheckpoint(row: EpochRow, t: BlasTrialState): Checkpoint
 
 /** Weights (into the views, in place), optimizer slots and scheduler state from a checkpoint of either path. */
 export function restoreBlasCheckpoint(t: BlasTrialState, ckpt: Checkpoint, path: string): void {
-  if (ckpt.weights.length !== t.params.length) {
-    throw new TrainerConfigError(`${path}/weights`, `has ${ckpt.weights.length} tensors, the model has ${t.params.length}`);
-  }
-  t.params.forEach((p, i) => {
-    const values = ckpt.weights[i]!;
-    if (values.length !== p.length) {
-      throw new TrainerConfigError(`${path}/weights/${i}`, `has ${values.length} values, the model needs ${p.length}`);
-    }
-    p.set(values);
-  });
+  const weights = checkpointWeights(ckpt, t.params.map((p) => p.length), path);
+  t.params.forEach((p, i) => p.set(weights[i]!));
   t.optimizer.setState(ckpt.optimizerState, `${path}/optimizerState`);
   t.scheduler.loadStateDict(ckpt.schedulerState);
 }

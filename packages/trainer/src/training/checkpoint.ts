@@ -28,19 +28,27 @@ export function makeCheckpoint(state: TrialState, row: EpochRow): Checkpoint {
   };
 }
 
+/**
+ * A checkpoint's weights, checked against the model's tensor sizes (either backend's: one
+ * checkpoint format); `path` prefixes config errors.
+ */
+export function checkpointWeights(ckpt: Checkpoint, sizes: readonly number[], path: string): Float32Array[] {
+  if (ckpt.weights.length !== sizes.length) {
+    throw new TrainerConfigError(`${path}/weights`, `has ${ckpt.weights.length} tensors, the model has ${sizes.length}`);
+  }
+  ckpt.weights.forEach((values, i) => {
+    if (values.length !== sizes[i]) {
+      throw new TrainerConfigError(`${path}/weights/${i}`, `has ${values.length} values, the model needs ${sizes[i]}`);
+    }
+  });
+  return ckpt.weights;
+}
+
 /** Puts weights, optimizer slots and scheduler state back; `path` prefixes config errors. */
 export function restoreCheckpoint(state: TrialState, ckpt: Checkpoint, path: string): void {
   const params = state.model?.params ?? [];
-  if (ckpt.weights.length !== params.length) {
-    throw new TrainerConfigError(`${path}/weights`, `has ${ckpt.weights.length} tensors, the model has ${params.length}`);
-  }
-  params.forEach((p, i) => {
-    const values = ckpt.weights[i]!;
-    if (values.length !== p.size) {
-      throw new TrainerConfigError(`${path}/weights/${i}`, `has ${values.length} values, the model needs ${p.size}`);
-    }
-    tf.tidy(() => p.assign(tf.tensor(values, p.shape)));
-  });
+  const weights = checkpointWeights(ckpt, params.map((p) => p.size), path);
+  params.forEach((p, i) => tf.tidy(() => p.assign(tf.tensor(weights[i]!, p.shape))));
   state.optimizer?.setState(ckpt.optimizerState);
   state.scheduler.loadStateDict(ckpt.schedulerState);
 }
