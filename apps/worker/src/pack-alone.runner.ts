@@ -14,12 +14,13 @@ export function retryPackAlone(runner: TrialRunner): TrialRunner {
     async run(trials, io) {
       if (trials.length < 2) return runner.run(trials, io);
       const latest = new Map<number, Prisma.InputJsonValue>();
-      const tracked = (i: number): RunnerIO['epoch'] => async (_k, row, checkpoint) => {
+      // Trial i's epoch, remembering the last checkpoint recorded for it.
+      const epoch: RunnerIO['epoch'] = async (i, row, checkpoint) => {
         await io.epoch(i, row, checkpoint);
         if (checkpoint) latest.set(i, checkpoint);
       };
       try {
-        return await runner.run(trials, { ...io, epoch: (i, row, checkpoint) => tracked(i)(i, row, checkpoint) });
+        return await runner.run(trials, { ...io, epoch });
       } catch (err) {
         trials[0]!.log.warn({ err: (err as Error).message, trials: trials.length }, 'pack failed; retrying its trials one by one');
         const outcomes: RunOutcome[] = [];
@@ -27,7 +28,7 @@ export function retryPackAlone(runner: TrialRunner): TrialRunner {
           const checkpoint = latest.get(i);
           const claimed = checkpoint === undefined ? t.claimed : { ...t.claimed, checkpoint: checkpoint as Prisma.JsonValue };
           const alone: RunnerIO = {
-            epoch: tracked(i),
+            epoch: (_k, row, checkpoint) => epoch(i, row, checkpoint),
             checkpoint: (_k, c) => io.checkpoint(i, c),
             storedEpochs: () => io.storedEpochs(i),
             notes: (_k, n) => io.notes(i, n),
